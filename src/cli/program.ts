@@ -13,8 +13,14 @@ export function buildProgram(): Command {
     .description('print the Weir version and the runtime it runs on')
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean }) => {
-      const info = { weir: WEIR_VERSION, node: process.versions.node, platform: `${process.platform}-${process.arch}` }
-      console.log(options.json ? JSON.stringify(info) : `weir ${info.weir} (node ${info.node}, ${info.platform})`)
+      const info = {
+        weir: WEIR_VERSION,
+        node: process.versions.node,
+        platform: `${process.platform}-${process.arch}`,
+      }
+      console.log(
+        options.json ? JSON.stringify(info) : `weir ${info.weir} (node ${info.node}, ${info.platform})`,
+      )
     })
 
   return program
