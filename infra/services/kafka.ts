@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Admin } from '@platformatic/kafka'
+import { Kafka, logLevel } from 'kafkajs'
 import { ManagedProcess, runToCompletion, ServiceStartError } from './managed-process.ts'
 import { freePort } from './ports.ts'
 
@@ -117,11 +117,18 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaServi
 }
 
 async function brokerAnswers(bootstrapServers: string): Promise<boolean> {
-  const admin = new Admin({ clientId: 'weir-harness', bootstrapBrokers: [bootstrapServers], retries: 0 })
+  const kafka = new Kafka({
+    clientId: 'weir-harness',
+    brokers: [bootstrapServers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  })
+  const admin = kafka.admin()
   try {
-    const metadata = await admin.metadata({ topics: [] })
-    return metadata.brokers.size > 0
+    await admin.connect()
+    const cluster = await admin.describeCluster()
+    return cluster.brokers.length > 0
   } finally {
-    await admin.close()
+    await admin.disconnect()
   }
 }
