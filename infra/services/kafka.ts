@@ -127,7 +127,11 @@ async function brokerAnswers(bootstrapServers: string): Promise<boolean> {
   try {
     await admin.connect()
     const cluster = await admin.describeCluster()
-    return cluster.brokers.length > 0
+    if (cluster.brokers.length === 0) return false
+    // The first group request creates __consumer_offsets; until its partitions are loaded every consumer
+    // group fails with COORDINATOR_LOAD_IN_PROGRESS, so "ready" includes a working group coordinator.
+    const { groups } = await admin.describeGroups(['weir-harness-readiness'])
+    return groups.length === 1
   } finally {
     await admin.disconnect()
   }

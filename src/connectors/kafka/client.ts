@@ -1,0 +1,46 @@
+import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs'
+import { type Logger, rootLogger } from '../../logging.ts'
+
+export interface KafkaConnection {
+  /** `host:port` list, as in Kafka's `bootstrap.servers`. */
+  bootstrapServers: string[]
+  clientId?: string
+  ssl?: boolean
+  sasl?: SASLOptions
+}
+
+const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+}
+
+/** A kafkajs client whose logs go to Weir's structured logger instead of its own console format. */
+export function kafkaClient(connection: KafkaConnection, logger: Logger = rootLogger): Kafka {
+  const kafkaLogger = logger.child({ component: 'kafka' })
+  const config: KafkaConfig = {
+    clientId: connection.clientId ?? 'weir',
+    brokers: connection.bootstrapServers,
+    ssl: connection.ssl,
+    sasl: connection.sasl,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...fields } = log
+        kafkaLogger[pinoLevel[level] ?? 'info'](fields, message)
+      },
+  }
+  return new Kafka(config)
+}
+
+/** Parses Kafka's comma-separated `bootstrap.servers` form. */
+export function parseBootstrapServers(value: string): string[] {
+  const servers = value
+    .split(',')
+    .map((server) => server.trim())
+    .filter(Boolean)
+  if (servers.length === 0) throw new Error('bootstrap servers are empty: give host:port[,host:port…]')
+  return servers
+}
