@@ -1,0 +1,203 @@
+/**
+ * Avro schema resolution (specification, "Schema Resolution"), reported the way Confluent's registry reports it:
+ * one finding per problem with the Avro Java incompatibility type names. Logical types are not compared, as in
+ * Avro Java: resolution works on the underlying types.
+ */
+import type { ParsedAvroSchema } from './avro.ts'
+import type {
+  AvroEnum,
+  AvroFixed,
+  AvroNamed,
+  AvroNode,
+  AvroPrimitiveName,
+  AvroRecord,
+  AvroUnion,
+} from './avro-model.ts'
+import {
+  childPath,
+  formatIncompatibility,
+  type Incompatibility,
+  READER_WRITER_ROLES,
+  type SchemaRoles,
+} from './incompatibility.ts'
+
+/** Reasons `reader` cannot read data written with `writer`; empty when it can. */
+export function checkAvroCompatibility(
+  reader: ParsedAvroSchema,
+  writer: ParsedAvroSchema,
+  roles: SchemaRoles = READER_WRITER_ROLES,
+): string[] {
+  return new AvroResolution(roles).check(reader.root, writer.root, '/').map(formatIncompatibility)
+}
+
+/** Writer type → reader types it may be promoted to. */
+const PROMOTIONS: Readonly<Partial<Record<AvroPrimitiveName, readonly AvroPrimitiveName[]>>> = {
+  int: ['long', 'float', 'double'],
+  long: ['float', 'double'],
+  float: ['double'],
+  string: ['bytes'],
+  bytes: ['string'],
+}
+
+class AvroResolution {
+  private readonly roles: SchemaRoles
+  /** Pairs being compared further up the stack: meeting one again means a recursive type, which resolves if the rest does. */
+  private readonly inProgress = new Map<AvroNode, Set<AvroNode>>()
+
+  constructor(roles: SchemaRoles) {
+    this.roles = roles
+  }
+
+  check(reader: AvroNode, writer: AvroNode, path: string): Incompatibility[] {
+    if (writer.kind === 'union') {
+      return writer.branches.flatMap((branch, index) => this.check(reader, branch, childPath(path, index)))
+    }
+    if (reader.kind === 'union') return this.checkReaderUnion(reader, writer, path)
+    let active = this.inProgress.get(reader)
+    if (active === undefined) {
+      active = new Set()
+      this.inProgress.set(reader, active)
+    }
+    if (active.has(writer)) return []
+    active.add(writer)
+    try {
+      return this.checkSameShape(reader, writer, path)
+    } finally {
+      active.delete(writer)
+    }
+  }
+
+  private checkReaderUnion(reader: AvroUnion, writer: AvroNode, path: string): Incompatibility[] {
+    if (reader.branches.some((branch) => this.check(branch, writer, path).length === 0)) return []
+    return [
+      {
+        type: 'MISSING_UNION_BRANCH',
+        location: path,
+        message: `reader union lacking writer type: ${describeType(writer)}`,
+        description: `The ${this.roles.reader} schema is missing a type inside a union field at path '${path}' in the ${this.roles.writer} schema`,
+      },
+    ]
+  }
+
+  private checkSameShape(
+    reader: Exclude<AvroNode, AvroUnion>,
+    writer: AvroNode,
+    path: string,
+  ): Incompatibility[] {
+    switch (reader.kind) {
+      case 'primitive':
+        return writer.kind === 'primitive' &&
+          (writer.name === reader.name || PROMOTIONS[writer.name]?.includes(reader.name) === true)
+          ? []
+          : [this.typeMismatch(reader, writer, path)]
+      case 'array':
+        return writer.kind === 'array'
+          ? this.check(reader.items, writer.items, childPath(path, 'items'))
+          : [this.typeMismatch(reader, writer, path)]
+      case 'map':
+        return writer.kind === 'map'
+          ? this.check(reader.values, writer.values, childPath(path, 'values'))
+          : [this.typeMismatch(reader, writer, path)]
+      case 'record':
+        return writer.kind === 'record'
+          ? this.checkRecord(reader, writer, path)
+          : [this.typeMismatch(reader, writer, path)]
+      case 'enum':
+        return writer.kind === 'enum'
+          ? this.checkEnum(reader, writer, path)
+          : [this.typeMismatch(reader, writer, path)]
+      case 'fixed':
+        return writer.kind === 'fixed'
+          ? this.checkFixed(reader, writer, path)
+          : [this.typeMismatch(reader, writer, path)]
+    }
+  }
+
+  private checkRecord(reader: AvroRecord, writer: AvroRecord, path: string): Incompatibility[] {
+    const findings = this.checkName(reader, writer, path)
+    for (const [index, readerField] of reader.fields.entries()) {
+      const writerField = writer.fields.find(
+        (candidate) => candidate.name === readerField.name || readerField.aliases.includes(candidate.name),
+      )
+      const fieldPath = childPath(childPath(path, 'fields'), index)
+      if (writerField !== undefined) {
+        findings.push(...this.check(readerField.type, writerField.type, childPath(fieldPath, 'type')))
+      } else if (readerField.default === undefined) {
+        findings.push({
+          type: 'READER_FIELD_MISSING_DEFAULT_VALUE',
+          location: fieldPath,
+          message: readerField.name,
+          description: `The field '${readerField.name}' at path '${fieldPath}' in the ${this.roles.reader} schema has no default value and is missing in the ${this.roles.writer} schema`,
+        })
+      }
+    }
+    return findings
+  }
+
+  private checkEnum(reader: AvroEnum, writer: AvroEnum, path: string): Incompatibility[] {
+    const findings = this.checkName(reader, writer, path)
+    const missing = writer.symbols.filter((symbol) => !reader.symbols.includes(symbol))
+    // A reader default catches every symbol it does not know (Avro 1.9+).
+    if (missing.length > 0 && reader.default === undefined) {
+      const location = childPath(path, 'symbols')
+      const symbols = `[${missing.join(', ')}]`
+      findings.push({
+        type: 'MISSING_ENUM_SYMBOLS',
+        location,
+        message: symbols,
+        description: `The ${this.roles.reader} schema is missing enum symbols '${symbols}' at path '${location}' in the ${this.roles.writer} schema`,
+      })
+    }
+    return findings
+  }
+
+  private checkFixed(reader: AvroFixed, writer: AvroFixed, path: string): Incompatibility[] {
+    const findings = this.checkName(reader, writer, path)
+    if (reader.size !== writer.size) {
+      const location = childPath(path, 'size')
+      findings.push({
+        type: 'FIXED_SIZE_MISMATCH',
+        location,
+        message: `expected: ${writer.size}, found: ${reader.size}`,
+        description: `The size of FIXED type field at path '${location}' in the ${this.roles.reader} schema does not match with the ${this.roles.writer} schema`,
+      })
+    }
+    return findings
+  }
+
+  /** The specification matches named types by unqualified name, or by a reader alias naming the writer type. */
+  private checkName(reader: AvroNamed, writer: AvroNamed, path: string): Incompatibility[] {
+    if (
+      unqualified(reader.fullName) === unqualified(writer.fullName) ||
+      reader.aliases.includes(writer.fullName)
+    ) {
+      return []
+    }
+    const location = childPath(path, 'name')
+    return [
+      {
+        type: 'NAME_MISMATCH',
+        location,
+        message: `expected: ${writer.fullName}`,
+        description: `The name of the schema has changed (path '${location}')`,
+      },
+    ]
+  }
+
+  private typeMismatch(reader: AvroNode, writer: AvroNode, path: string): Incompatibility {
+    return {
+      type: 'TYPE_MISMATCH',
+      location: path,
+      message: `reader type: ${describeType(reader)} not compatible with writer type: ${describeType(writer)}`,
+      description: `The type (path '${path}') of a field in the ${this.roles.reader} schema does not match with the ${this.roles.writer} schema`,
+    }
+  }
+}
+
+function unqualified(fullName: string): string {
+  return fullName.slice(fullName.lastIndexOf('.') + 1)
+}
+
+function describeType(node: AvroNode): string {
+  return (node.kind === 'primitive' ? node.name : node.kind).toUpperCase()
+}

@@ -1,0 +1,741 @@
+/**
+ * JSON Schema compatibility as inclusion: the reader schema must accept every document the writer schema accepts.
+ * The check is structural and errs on the side of "incompatible" where inclusion cannot be decided cheaply.
+ *
+ * Covered, with Confluent's rule names:
+ * - booleans and `{}`: `true` accepts all, `false` nothing;
+ * - `type` (TYPE_CHANGED, TYPE_NARROWED; `integer` -> `number` is a widening), `enum`/`const` (ENUM_ARRAY_NARROWED);
+ * - bounds: min/max Length, Items, Properties, minimum/maximum and their exclusive forms (`<RULE>_ADDED`,
+ *   `_INCREASED`, `_DECREASED`), multipleOf (MULTIPLE_OF_ADDED, MULTIPLE_OF_EXPANDED), pattern (PATTERN_ADDED,
+ *   PATTERN_CHANGED), uniqueItems (UNIQUE_ITEMS_ADDED); each only where the writer admits the type it constrains;
+ * - objects: properties compared pairwise; a property on one side only is compared with what the other side's
+ *   content model (patternProperties, additionalProperties) allows for it (PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+ *   PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+ *   PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL); additionalProperties (ADDITIONAL_PROPERTIES_REMOVED,
+ *   ADDITIONAL_PROPERTIES_NARROWED); newly required properties (REQUIRED_ATTRIBUTE_ADDED, unless the property has a
+ *   default, as Confluent allows); dependentRequired and array-valued dependencies (DEPENDENCY_ARRAY_EXTENDED);
+ * - arrays: items, prefixItems and draft-07 tuple items/additionalItems, position by position (ITEM_ADDED_TO_OPEN_CONTENT_MODEL,
+ *   ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+ *   ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ADDITIONAL_ITEMS_REMOVED, ADDITIONAL_ITEMS_NARROWED);
+ * - `$ref` (local pointers, anchors, referenced documents; recursive schemas terminate);
+ * - combinators: a writer `anyOf`/`oneOf` is checked branch by branch, a writer `allOf` merged; a reader `allOf`
+ *   needs every branch, a reader `anyOf`/`oneOf` one branch (SUM_TYPE_NARROWED). oneOf exclusivity is not checked.
+ *
+ * Not decided, so any reader-side addition or change is reported as CONSTRAINT_CHANGED: not, if/then/else,
+ * dependentSchemas, schema-valued dependencies, propertyNames, contains, min/maxContains, unevaluated*. `format`
+ * is an annotation (2020-12 default) and is ignored, as are title, description, examples and other annotations.
+ */
+import {
+  childPath,
+  formatIncompatibility,
+  type Incompatibility,
+  READER_WRITER_ROLES,
+  type SchemaRoles,
+} from './incompatibility.ts'
+import type { JsonSchemaRefResolver, ParsedJsonSchema } from './json-schema.ts'
+import { isJsonSchemaNode, JSON_TYPE_NAMES, type JsonSchemaNode } from './json-schema-node.ts'
+import { isJsonObject, stableStringify } from './json-text.ts'
+
+/** Reasons documents valid under `writer` may be rejected by `reader`; empty when none. */
+export function checkJsonSchemaCompatibility(
+  reader: ParsedJsonSchema,
+  writer: ParsedJsonSchema,
+  roles: SchemaRoles = READER_WRITER_ROLES,
+): string[] {
+  return new JsonSchemaInclusion(reader.resolver, writer.resolver, roles)
+    .check(reader.document, writer.document, '#/')
+    .map(formatIncompatibility)
+}
+
+type SchemaObject = Readonly<Record<string, unknown>>
+type JsonType = 'null' | 'boolean' | 'object' | 'array' | 'number' | 'string' | 'integer'
+
+const ALL_TYPES: ReadonlySet<JsonType> = new Set([
+  'null',
+  'boolean',
+  'object',
+  'array',
+  'number',
+  'string',
+  'integer',
+])
+
+/** Keywords that never reject a document. */
+const ANNOTATIONS: ReadonlySet<string> = new Set([
+  '$schema',
+  '$id',
+  '$anchor',
+  '$comment',
+  '$defs',
+  'definitions',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'format',
+  'contentMediaType',
+  'contentEncoding',
+])
+
+const UNDECIDED_KEYWORDS = [
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'propertyNames',
+  'contains',
+  'minContains',
+  'maxContains',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+] as const
+
+interface Bound {
+  readonly keyword: string
+  readonly rule: string
+  readonly upper: boolean
+  readonly appliesTo: JsonType
+}
+
+const BOUNDS: readonly Bound[] = [
+  { keyword: 'maxLength', rule: 'MAX_LENGTH', upper: true, appliesTo: 'string' },
+  { keyword: 'minLength', rule: 'MIN_LENGTH', upper: false, appliesTo: 'string' },
+  { keyword: 'maximum', rule: 'MAXIMUM', upper: true, appliesTo: 'number' },
+  { keyword: 'minimum', rule: 'MINIMUM', upper: false, appliesTo: 'number' },
+  { keyword: 'exclusiveMaximum', rule: 'EXCLUSIVE_MAXIMUM', upper: true, appliesTo: 'number' },
+  { keyword: 'exclusiveMinimum', rule: 'EXCLUSIVE_MINIMUM', upper: false, appliesTo: 'number' },
+  { keyword: 'maxItems', rule: 'MAX_ITEMS', upper: true, appliesTo: 'array' },
+  { keyword: 'minItems', rule: 'MIN_ITEMS', upper: false, appliesTo: 'array' },
+  { keyword: 'maxProperties', rule: 'MAX_PROPERTIES', upper: true, appliesTo: 'object' },
+  { keyword: 'minProperties', rule: 'MIN_PROPERTIES', upper: false, appliesTo: 'object' },
+]
+
+/** Far beyond any hand-written schema; reached only by `$ref` cycles through combinators. */
+const MAX_DEPTH = 200
+const MAX_REF_HOPS = 64
+
+class JsonSchemaInclusion {
+  private readonly readerResolver: JsonSchemaRefResolver
+  private readonly writerResolver: JsonSchemaRefResolver
+  private readonly roles: SchemaRoles
+  /** Pairs being compared further up the stack: meeting one again means a recursive schema. */
+  private readonly inProgress = new Map<object, Set<object>>()
+  /** `{$ref, ...siblings}` rewritten as an allOf, built once per object so recursion is recognized. */
+  private readonly refSplits = new WeakMap<object, SchemaObject>()
+  private depth = 0
+
+  constructor(
+    readerResolver: JsonSchemaRefResolver,
+    writerResolver: JsonSchemaRefResolver,
+    roles: SchemaRoles,
+  ) {
+    this.readerResolver = readerResolver
+    this.writerResolver = writerResolver
+    this.roles = roles
+  }
+
+  check(readerNode: JsonSchemaNode, writerNode: JsonSchemaNode, path: string): Incompatibility[] {
+    const reader = this.expand(readerNode, this.readerResolver)
+    const writer = this.expand(writerNode, this.writerResolver)
+    if (writer === false || reader === true) return []
+    if (reader === false) {
+      return [
+        this.finding(
+          'TYPE_NARROWED',
+          path,
+          'false',
+          `The ${this.roles.reader} schema at '${path}' accepts no value, but the ${this.roles.writer} schema does`,
+        ),
+      ]
+    }
+    const writerObject: SchemaObject = writer === true ? {} : writer
+    let active = this.inProgress.get(reader)
+    if (active === undefined) {
+      active = new Set()
+      this.inProgress.set(reader, active)
+    }
+    if (active.has(writerObject)) return []
+    if (this.depth >= MAX_DEPTH) {
+      return [
+        this.finding(
+          'TOO_DEEP_TO_COMPARE',
+          path,
+          String(MAX_DEPTH),
+          `The schemas at '${path}' nest more than ${MAX_DEPTH} levels deep through $ref cycles and cannot be compared`,
+        ),
+      ]
+    }
+    active.add(writerObject)
+    this.depth++
+    try {
+      return this.compare(reader, writerObject, path)
+    } finally {
+      this.depth--
+      active.delete(writerObject)
+    }
+  }
+
+  /** Follows `$ref`s; a `$ref` with constraining siblings becomes `allOf: [{$ref}, siblings]`. */
+  private expand(node: JsonSchemaNode, resolver: JsonSchemaRefResolver): JsonSchemaNode {
+    let current = node
+    for (let hop = 0; hop < MAX_REF_HOPS; hop++) {
+      if (typeof current === 'boolean' || typeof current.$ref !== 'string') return current
+      const ref = current.$ref
+      const siblings = Object.keys(current).filter(
+        (keyword) => keyword !== '$ref' && !ANNOTATIONS.has(keyword),
+      )
+      if (siblings.length > 0) return this.splitRef(current, ref, siblings, resolver)
+      const target = resolver.resolve(ref, current)
+      if (target === undefined) throw new Error(`Unresolvable $ref ${ref} got past schema validation`)
+      current = target
+    }
+    // A cycle of bare $refs constrains nothing.
+    return true
+  }
+
+  private splitRef(
+    node: SchemaObject,
+    ref: string,
+    siblings: readonly string[],
+    resolver: JsonSchemaRefResolver,
+  ): SchemaObject {
+    const cached = this.refSplits.get(node)
+    if (cached !== undefined) return cached
+    const refOnly = { $ref: ref }
+    const rest = Object.fromEntries(siblings.map((keyword) => [keyword, node[keyword]]))
+    resolver.adopt(refOnly, node)
+    resolver.adopt(rest, node)
+    const split = { allOf: [refOnly, rest] }
+    this.refSplits.set(node, split)
+    return split
+  }
+
+  private compare(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    for (const keyword of ['anyOf', 'oneOf'] as const) {
+      const branches = writer[keyword]
+      if (Array.isArray(branches)) {
+        // A writer document satisfies the rest of the writer schema and at least one branch.
+        const base = without(writer, keyword)
+        return branches.flatMap((branch) => this.check(reader, this.merge(base, asSchema(branch)), path))
+      }
+    }
+    const writerAll = writer.allOf
+    if (Array.isArray(writerAll)) {
+      const merged = writerAll.reduce<JsonSchemaNode>(
+        (all, branch) => (all === false ? false : this.merge(all === true ? {} : all, asSchema(branch))),
+        without(writer, 'allOf'),
+      )
+      return this.check(reader, merged, path)
+    }
+    const readerAll = reader.allOf
+    if (Array.isArray(readerAll)) {
+      return [
+        ...this.check(without(reader, 'allOf'), writer, path),
+        ...readerAll.flatMap((branch, index) =>
+          this.check(asSchema(branch), writer, childPath(childPath(path, 'allOf'), index)),
+        ),
+      ]
+    }
+    for (const keyword of ['anyOf', 'oneOf'] as const) {
+      const branches = reader[keyword]
+      if (Array.isArray(branches)) return this.compareReaderSum(reader, keyword, branches, writer, path)
+    }
+    return this.compareKeywords(reader, writer, path)
+  }
+
+  private compareReaderSum(
+    reader: SchemaObject,
+    keyword: 'anyOf' | 'oneOf',
+    branches: readonly unknown[],
+    writer: SchemaObject,
+    path: string,
+  ): Incompatibility[] {
+    const findings = this.check(without(reader, keyword), writer, path)
+    const sumPath = childPath(path, keyword)
+    const covered = branches.some(
+      (branch, index) => this.check(asSchema(branch), writer, childPath(sumPath, index)).length === 0,
+    )
+    if (!covered) {
+      findings.push(
+        this.finding(
+          'SUM_TYPE_NARROWED',
+          sumPath,
+          keyword,
+          `No branch of the ${keyword} of the ${this.roles.reader} schema at '${path}' accepts everything the ${this.roles.writer} schema allows there`,
+        ),
+      )
+    }
+    return findings
+  }
+
+  /** The writer schema as one object: later keywords win, which can only make it accept more, never less. */
+  private merge(base: SchemaObject, branch: JsonSchemaNode): JsonSchemaNode {
+    const expanded = this.expand(branch, this.writerResolver)
+    if (typeof expanded === 'boolean') return expanded ? base : false
+    const merged: Record<string, unknown> = { ...base, ...expanded }
+    const required = [...stringsOf(base.required), ...stringsOf(expanded.required)]
+    if (required.length > 0) merged.required = [...new Set(required)]
+    if (isJsonObject(base.properties) && isJsonObject(expanded.properties)) {
+      merged.properties = { ...base.properties, ...expanded.properties }
+    }
+    return merged
+  }
+
+  private compareKeywords(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const writerTypes = possibleTypes(writer)
+    const findings = [
+      ...this.compareTypes(reader, writerTypes, path),
+      ...this.compareEnums(reader, writer, path),
+    ]
+    const admits = (type: JsonType): boolean =>
+      writerTypes.has(type) || (type === 'number' && writerTypes.has('integer'))
+    for (const bound of BOUNDS) {
+      if (admits(bound.appliesTo)) findings.push(...this.compareBound(bound, reader, writer, path))
+    }
+    if (admits('string')) findings.push(...this.comparePattern(reader, writer, path))
+    if (admits('number')) findings.push(...this.compareMultipleOf(reader, writer, path))
+    if (admits('array')) findings.push(...this.compareArrays(reader, writer, path))
+    if (admits('object')) findings.push(...this.compareObjects(reader, writer, path))
+    for (const keyword of UNDECIDED_KEYWORDS) {
+      if (keyword in reader && stableStringify(reader[keyword]) !== stableStringify(writer[keyword])) {
+        findings.push(this.constraintChanged(keyword, path))
+      }
+    }
+    return findings
+  }
+
+  private compareTypes(
+    reader: SchemaObject,
+    writerTypes: ReadonlySet<JsonType>,
+    path: string,
+  ): Incompatibility[] {
+    const readerTypes = possibleTypes(reader)
+    const accepted = (type: JsonType): boolean =>
+      readerTypes.has(type) || (type === 'integer' && readerTypes.has('number'))
+    const rejected = [...writerTypes].filter((type) => !accepted(type))
+    if (rejected.length === 0) return []
+    const rule = rejected.length === writerTypes.size ? 'TYPE_CHANGED' : 'TYPE_NARROWED'
+    return [
+      this.finding(
+        rule,
+        childPath(path, 'type'),
+        `[${[...writerTypes].join(', ')}] -> [${[...readerTypes].join(', ')}]`,
+        `The ${this.roles.reader} schema at '${path}' rejects the type(s) ${rejected.join(', ')} that the ${this.roles.writer} schema allows`,
+      ),
+    ]
+  }
+
+  private compareEnums(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const readerValues = enumValues(reader)
+    if (readerValues === undefined) return []
+    const readerKeys = new Set(readerValues.map(stableStringify))
+    const writerValues = enumValues(writer)
+    const missing = writerValues?.filter((value) => !readerKeys.has(stableStringify(value)))
+    if (missing !== undefined && missing.length === 0) return []
+    const location = childPath(path, 'enum' in reader ? 'enum' : 'const')
+    return [
+      this.finding(
+        'ENUM_ARRAY_NARROWED',
+        location,
+        missing === undefined ? 'enum added' : JSON.stringify(missing),
+        missing === undefined
+          ? `The ${this.roles.reader} schema at '${path}' only accepts listed values, the ${this.roles.writer} schema accepts any`
+          : `The ${this.roles.reader} schema at '${path}' rejects the values ${JSON.stringify(missing)} that the ${this.roles.writer} schema allows`,
+      ),
+    ]
+  }
+
+  private compareBound(
+    bound: Bound,
+    reader: SchemaObject,
+    writer: SchemaObject,
+    path: string,
+  ): Incompatibility[] {
+    const readerLimit = reader[bound.keyword]
+    if (typeof readerLimit !== 'number') return []
+    const writerLimit = writer[bound.keyword]
+    const location = childPath(path, bound.keyword)
+    if (typeof writerLimit !== 'number') {
+      return [
+        this.finding(
+          `${bound.rule}_ADDED`,
+          location,
+          String(readerLimit),
+          `The ${this.roles.reader} schema adds ${bound.keyword} ${readerLimit} at '${path}', which the ${this.roles.writer} schema does not have`,
+        ),
+      ]
+    }
+    const tighter = bound.upper ? readerLimit < writerLimit : readerLimit > writerLimit
+    if (!tighter) return []
+    return [
+      this.finding(
+        `${bound.rule}_${bound.upper ? 'DECREASED' : 'INCREASED'}`,
+        location,
+        `${writerLimit} -> ${readerLimit}`,
+        `The ${this.roles.reader} schema tightens ${bound.keyword} at '${path}' from ${writerLimit} in the ${this.roles.writer} schema to ${readerLimit}`,
+      ),
+    ]
+  }
+
+  private comparePattern(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    if (typeof reader.pattern !== 'string' || reader.pattern === writer.pattern) return []
+    const added = typeof writer.pattern !== 'string'
+    return [
+      this.finding(
+        added ? 'PATTERN_ADDED' : 'PATTERN_CHANGED',
+        childPath(path, 'pattern'),
+        reader.pattern,
+        added
+          ? `The ${this.roles.reader} schema adds the pattern '${reader.pattern}' at '${path}'`
+          : `The ${this.roles.reader} schema changes the pattern at '${path}' from '${writer.pattern}' to '${reader.pattern}'`,
+      ),
+    ]
+  }
+
+  private compareMultipleOf(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const readerFactor = reader.multipleOf
+    if (typeof readerFactor !== 'number') return []
+    const writerFactor = writer.multipleOf
+    if (typeof writerFactor === 'number' && isMultipleOf(writerFactor, readerFactor)) return []
+    const added = typeof writerFactor !== 'number'
+    return [
+      this.finding(
+        added ? 'MULTIPLE_OF_ADDED' : 'MULTIPLE_OF_EXPANDED',
+        childPath(path, 'multipleOf'),
+        String(readerFactor),
+        added
+          ? `The ${this.roles.reader} schema adds multipleOf ${readerFactor} at '${path}'`
+          : `The ${this.roles.reader} schema requires multiples of ${readerFactor} at '${path}', but the ${this.roles.writer} schema allows multiples of ${writerFactor}`,
+      ),
+    ]
+  }
+
+  private compareArrays(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const findings: Incompatibility[] = []
+    if (reader.uniqueItems === true && writer.uniqueItems !== true) {
+      findings.push(
+        this.finding(
+          'UNIQUE_ITEMS_ADDED',
+          childPath(path, 'uniqueItems'),
+          'true',
+          `The ${this.roles.reader} schema requires unique items at '${path}', the ${this.roles.writer} schema does not`,
+        ),
+      )
+    }
+    const readerTuple = tupleOf(reader)
+    const writerTuple = tupleOf(writer)
+    const readerRest = restItemsOf(reader)
+    const writerRest = restItemsOf(writer)
+    for (let index = 0; index < Math.max(readerTuple.length, writerTuple.length); index++) {
+      const readerItem = readerTuple[index] ?? readerRest
+      const writerItem = writerTuple[index] ?? writerRest
+      const itemPath = childPath(
+        childPath(path, tupleKeyword(index < readerTuple.length ? reader : writer)),
+        index,
+      )
+      const problems = this.check(readerItem, writerItem, itemPath)
+      if (problems.length === 0) continue
+      if (index < readerTuple.length && index < writerTuple.length) {
+        findings.push(...problems)
+      } else if (index < readerTuple.length) {
+        findings.push(
+          this.finding(
+            isUnconstrained(writerRest)
+              ? 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL'
+              : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            itemPath,
+            String(index),
+            `The ${this.roles.reader} schema constrains array position ${index} at '${path}', where the ${this.roles.writer} schema allows values it rejects`,
+          ),
+        )
+      } else {
+        findings.push(
+          this.finding(
+            readerRest === false
+              ? 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+              : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            itemPath,
+            String(index),
+            `The ${this.roles.writer} schema allows array position ${index} at '${path}' with values the ${this.roles.reader} schema rejects`,
+          ),
+        )
+      }
+    }
+    const restPath = childPath(path, restKeyword(reader))
+    const restProblems = this.check(readerRest, writerRest, restPath)
+    if (restProblems.length > 0) {
+      if (readerTuple.length === 0 && writerTuple.length === 0) findings.push(...restProblems)
+      else findings.push(this.additionalChanged('ITEMS', readerRest, restPath))
+    }
+    return findings
+  }
+
+  private compareObjects(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const findings: Incompatibility[] = []
+    const readerProperties = isJsonObject(reader.properties) ? reader.properties : {}
+    const writerProperties = isJsonObject(writer.properties) ? writer.properties : {}
+    const propertiesPath = childPath(path, 'properties')
+    for (const name of new Set([...Object.keys(readerProperties), ...Object.keys(writerProperties)])) {
+      const propertyPath = childPath(propertiesPath, name)
+      const writerSchema = writerSchemaFor(writer, name)
+      const problems = readerSchemasFor(reader, name).flatMap((readerSchema) =>
+        this.check(readerSchema, writerSchema, propertyPath),
+      )
+      if (problems.length === 0) continue
+      if (name in readerProperties && name in writerProperties) {
+        findings.push(...problems)
+      } else if (name in readerProperties) {
+        findings.push(
+          this.finding(
+            isUnconstrained(writerSchema)
+              ? 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'
+              : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            propertyPath,
+            name,
+            `The property '${name}' was added to the ${this.roles.reader} schema at '${path}', but the ${this.roles.writer} schema's content model allows values for it that the new definition rejects`,
+          ),
+        )
+      } else {
+        findings.push(
+          this.finding(
+            additionalPropertiesOf(reader) === false
+              ? 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+              : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            propertyPath,
+            name,
+            `The property '${name}' of the ${this.roles.writer} schema is missing from the ${this.roles.reader} schema at '${path}', whose content model rejects values the ${this.roles.writer} schema allows for it`,
+          ),
+        )
+      }
+    }
+    const readerPatterns = isJsonObject(reader.patternProperties) ? reader.patternProperties : {}
+    const writerPatterns = isJsonObject(writer.patternProperties) ? writer.patternProperties : {}
+    for (const [pattern, schema] of Object.entries(readerPatterns)) {
+      const writerSchema =
+        pattern in writerPatterns ? asSchema(writerPatterns[pattern]) : additionalPropertiesOf(writer)
+      findings.push(
+        ...this.check(
+          asSchema(schema),
+          writerSchema,
+          childPath(childPath(path, 'patternProperties'), pattern),
+        ),
+      )
+    }
+    const additionalPath = childPath(path, 'additionalProperties')
+    const readerAdditional = additionalPropertiesOf(reader)
+    if (this.check(readerAdditional, additionalPropertiesOf(writer), additionalPath).length > 0) {
+      findings.push(this.additionalChanged('PROPERTIES', readerAdditional, additionalPath))
+    }
+    findings.push(
+      ...this.compareRequired(reader, writer, path),
+      ...this.compareDependencies(reader, writer, path),
+    )
+    return findings
+  }
+
+  private compareRequired(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const writerRequired = new Set(stringsOf(writer.required))
+    const readerProperties = isJsonObject(reader.properties) ? reader.properties : {}
+    return stringsOf(reader.required)
+      .filter((name) => !writerRequired.has(name))
+      .filter((name) => {
+        const property = readerProperties[name]
+        return !(isJsonObject(property) && 'default' in property)
+      })
+      .map((name) =>
+        this.finding(
+          'REQUIRED_ATTRIBUTE_ADDED',
+          childPath(path, 'required'),
+          name,
+          `The property '${name}' is required by the ${this.roles.reader} schema at '${path}' but not by the ${this.roles.writer} schema`,
+        ),
+      )
+  }
+
+  private compareDependencies(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    const findings: Incompatibility[] = []
+    const writerRequired = new Set(stringsOf(writer.required))
+    const writerDependencies = dependencyArrays(writer)
+    for (const [property, needed] of Object.entries(dependencyArrays(reader))) {
+      const guaranteed = new Set([...writerRequired, ...(writerDependencies[property] ?? [])])
+      const missing = needed.filter((name) => !guaranteed.has(name))
+      if (missing.length > 0) {
+        findings.push(
+          this.finding(
+            'DEPENDENCY_ARRAY_EXTENDED',
+            childPath(childPath(path, 'dependentRequired'), property),
+            missing.join(', '),
+            `The ${this.roles.reader} schema at '${path}' requires ${missing.join(', ')} whenever '${property}' is present; the ${this.roles.writer} schema does not`,
+          ),
+        )
+      }
+    }
+    const readerSchemaDependencies = isJsonObject(reader.dependencies) ? reader.dependencies : {}
+    const writerSchemaDependencies = isJsonObject(writer.dependencies) ? writer.dependencies : {}
+    for (const [property, dependency] of Object.entries(readerSchemaDependencies)) {
+      if (
+        !Array.isArray(dependency) &&
+        stableStringify(dependency) !== stableStringify(writerSchemaDependencies[property])
+      ) {
+        findings.push(this.constraintChanged(`dependencies/${property}`, path))
+      }
+    }
+    return findings
+  }
+
+  private additionalChanged(
+    what: 'PROPERTIES' | 'ITEMS',
+    readerSchema: JsonSchemaNode,
+    path: string,
+  ): Incompatibility {
+    const removed = readerSchema === false
+    const noun = what === 'PROPERTIES' ? 'additional properties' : 'additional array items'
+    return this.finding(
+      `ADDITIONAL_${what}_${removed ? 'REMOVED' : 'NARROWED'}`,
+      path,
+      what.toLowerCase(),
+      removed
+        ? `The ${this.roles.reader} schema forbids ${noun} at '${path}', which the ${this.roles.writer} schema allows`
+        : `The ${this.roles.reader} schema accepts fewer ${noun} at '${path}' than the ${this.roles.writer} schema allows`,
+    )
+  }
+
+  private constraintChanged(keyword: string, path: string): Incompatibility {
+    return this.finding(
+      'CONSTRAINT_CHANGED',
+      childPath(path, keyword),
+      keyword,
+      `The ${this.roles.reader} schema at '${path}' adds or changes '${keyword}'; such changes are not analysed and count as incompatible`,
+    )
+  }
+
+  private finding(type: string, location: string, message: string, description: string): Incompatibility {
+    return { type, location, message, description }
+  }
+}
+
+function asSchema(value: unknown): JsonSchemaNode {
+  // Validation guarantees schemas where schemas belong; anything else cannot constrain.
+  return isJsonSchemaNode(value) ? value : true
+}
+
+function without(node: SchemaObject, keyword: string): SchemaObject {
+  const { [keyword]: _removed, ...rest } = node
+  return rest
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((element) => typeof element === 'string') : []
+}
+
+function isUnconstrained(node: JsonSchemaNode): boolean {
+  return (
+    node === true ||
+    (typeof node === 'object' && Object.keys(node).every((keyword) => ANNOTATIONS.has(keyword)))
+  )
+}
+
+function jsonTypeOf(value: unknown): JsonType {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  switch (typeof value) {
+    case 'number':
+      return Number.isInteger(value) ? 'integer' : 'number'
+    case 'boolean':
+      return 'boolean'
+    case 'string':
+      return 'string'
+    default:
+      return 'object'
+  }
+}
+
+function isJsonType(name: unknown): name is JsonType {
+  return typeof name === 'string' && JSON_TYPE_NAMES.has(name)
+}
+
+function possibleTypes(node: SchemaObject): ReadonlySet<JsonType> {
+  const declared = node.type
+  if (declared !== undefined)
+    return new Set((Array.isArray(declared) ? declared : [declared]).filter(isJsonType))
+  const values = enumValues(node)
+  return values === undefined ? ALL_TYPES : new Set(values.map(jsonTypeOf))
+}
+
+function enumValues(node: SchemaObject): readonly unknown[] | undefined {
+  if (Array.isArray(node.enum)) return node.enum
+  return 'const' in node ? [node.const] : undefined
+}
+
+function isMultipleOf(value: number, factor: number): boolean {
+  const quotient = value / factor
+  return Math.abs(quotient - Math.round(quotient)) < 1e-9
+}
+
+function tupleOf(node: SchemaObject): JsonSchemaNode[] {
+  const tuple = Array.isArray(node.prefixItems)
+    ? node.prefixItems
+    : Array.isArray(node.items)
+      ? node.items
+      : []
+  return tuple.map(asSchema)
+}
+
+function tupleKeyword(node: SchemaObject): string {
+  return Array.isArray(node.prefixItems) ? 'prefixItems' : 'items'
+}
+
+/** The schema for array elements after the tuple positions (all of them when there is no tuple). */
+function restItemsOf(node: SchemaObject): JsonSchemaNode {
+  if (Array.isArray(node.items))
+    return node.additionalItems === undefined ? true : asSchema(node.additionalItems)
+  return node.items === undefined ? true : asSchema(node.items)
+}
+
+function restKeyword(node: SchemaObject): string {
+  return Array.isArray(node.items) ? 'additionalItems' : 'items'
+}
+
+function additionalPropertiesOf(node: SchemaObject): JsonSchemaNode {
+  return node.additionalProperties === undefined ? true : asSchema(node.additionalProperties)
+}
+
+function matchingPatternSchemas(node: SchemaObject, name: string): JsonSchemaNode[] {
+  const patterns = isJsonObject(node.patternProperties) ? node.patternProperties : {}
+  return Object.entries(patterns)
+    .filter(([pattern]) => new RegExp(pattern).test(name))
+    .map(([, schema]) => asSchema(schema))
+}
+
+/** Every schema a reader applies to property `name`: its own, matching patterns, else additionalProperties. */
+function readerSchemasFor(node: SchemaObject, name: string): JsonSchemaNode[] {
+  const properties = isJsonObject(node.properties) ? node.properties : {}
+  const applicable = [
+    ...(name in properties ? [asSchema(properties[name])] : []),
+    ...matchingPatternSchemas(node, name),
+  ]
+  return applicable.length > 0 ? applicable : [additionalPropertiesOf(node)]
+}
+
+/** One schema a writer's values for property `name` satisfy (any one is a safe over-approximation). */
+function writerSchemaFor(node: SchemaObject, name: string): JsonSchemaNode {
+  const properties = isJsonObject(node.properties) ? node.properties : {}
+  if (name in properties) return asSchema(properties[name])
+  return matchingPatternSchemas(node, name)[0] ?? additionalPropertiesOf(node)
+}
+
+function dependencyArrays(node: SchemaObject): Record<string, string[]> {
+  const arrays: Record<string, string[]> = {}
+  for (const source of [node.dependencies, node.dependentRequired]) {
+    if (!isJsonObject(source)) continue
+    for (const [property, dependency] of Object.entries(source)) {
+      if (Array.isArray(dependency))
+        arrays[property] = [...(arrays[property] ?? []), ...stringsOf(dependency)]
+    }
+  }
+  return arrays
+}
