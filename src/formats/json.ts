@@ -1,0 +1,111 @@
+/**
+ * UTF-8 JSON payloads, validated with ajv when a JSON Schema is given (draft-07 unless `$schema` names
+ * 2019-09 or 2020-12; `format` keywords are not checked). Values are what JSON.parse returns: numbers past
+ * 2^53 lose precision, as in any JavaScript JSON reader.
+ */
+import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv'
+import { Ajv2019 } from 'ajv/dist/2019.js'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { Codec } from './codec.ts'
+import { DecodeError, EncodeError, errorMessage, fieldPath } from './errors.ts'
+
+/** Fatal: invalid UTF-8 must fail rather than turn into U+FFFD and pass validation. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+export class JsonCodec implements Codec<unknown> {
+  private readonly validate: ValidateFunction | undefined
+
+  private constructor(validate: ValidateFunction | undefined) {
+    this.validate = validate
+  }
+
+  static readonly schemaless = new JsonCodec(undefined)
+
+  /**
+   * @param schema the JSON Schema text
+   * @param references JSON Schema texts by the URL `$ref`s use for them (the Confluent reference names)
+   */
+  static parse(schema: string, references: ReadonlyMap<string, string> = new Map()): JsonCodec {
+    try {
+      const root: unknown = JSON.parse(schema)
+      const ajv = validatorFor(root)
+      for (const [name, text] of references) ajv.addSchema(JSON.parse(text), name)
+      // ajv checks the schema against its meta-schema, so the cast only defers the check to it.
+      return new JsonCodec(ajv.compile(root as AnySchema))
+    } catch (error) {
+      throw new DecodeError(
+        'INVALID_SCHEMA',
+        `JSON Schema does not compile: ${errorMessage(error)}.`,
+        {},
+        error,
+      )
+    }
+  }
+
+  decode(bytes: Buffer): unknown {
+    let value: unknown
+    try {
+      value = JSON.parse(utf8.decode(bytes))
+    } catch (error) {
+      const what = error instanceof SyntaxError ? 'is not JSON' : 'is not valid UTF-8'
+      throw new DecodeError('INVALID_JSON', `Payload ${what}: ${errorMessage(error)}.`, {}, error)
+    }
+    const violation = this.violation(value)
+    if (violation !== undefined) {
+      throw new DecodeError('SCHEMA_VALIDATION', violation.description, { path: violation.path })
+    }
+    return value
+  }
+
+  encode(value: unknown): Buffer {
+    const violation = this.violation(value)
+    if (violation !== undefined) {
+      throw new EncodeError('SCHEMA_VALIDATION', violation.description, { path: violation.path })
+    }
+    let text: string | undefined
+    try {
+      text = JSON.stringify(value)
+    } catch (error) {
+      throw new EncodeError(
+        'INVALID_JSON',
+        `Value cannot be written as JSON: ${errorMessage(error)}.`,
+        {},
+        error,
+      )
+    }
+    if (text === undefined) {
+      throw new EncodeError('INVALID_JSON', `A ${typeof value} cannot be written as JSON.`)
+    }
+    return Buffer.from(text, 'utf8')
+  }
+
+  private violation(value: unknown): { description: string; path: string } | undefined {
+    if (this.validate === undefined || this.validate(value)) return undefined
+    const first: ErrorObject | undefined = this.validate.errors?.[0]
+    const path = first === undefined ? '' : pointerToPath(first.instancePath)
+    return {
+      description: `${path === '' ? 'Value' : `Field '${path}'`} ${first?.message ?? 'is invalid'}.`,
+      path,
+    }
+  }
+}
+
+function validatorFor(schema: unknown): Ajv {
+  const dialect =
+    typeof schema === 'object' && schema !== null && '$schema' in schema ? String(schema.$schema) : ''
+  const options = { strict: false, validateFormats: false }
+  if (dialect.includes('2020-12')) return new Ajv2020(options)
+  if (dialect.includes('2019-09')) return new Ajv2019(options)
+  return new Ajv(options)
+}
+
+/** ajv reports JSON Pointers (`/lines/2/price`). */
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return ''
+  return fieldPath(
+    pointer
+      .slice(1)
+      .split('/')
+      .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~')),
+  )
+}
