@@ -2,8 +2,8 @@ import type { Batch, Consumer, IHeaders, Kafka } from 'kafkajs'
 
 /** Where a reader starts, with the names of Flink's `scan.startup.mode`. */
 export type StartupMode =
-  /** Committed group offsets; the earliest offset where the group has none. */
-  | { mode: 'group-offsets' }
+  /** Committed group offsets; where the group has none, the earliest (default) or latest offset. */
+  | { mode: 'group-offsets'; reset?: 'earliest' | 'latest' }
   | { mode: 'earliest-offset' }
   | { mode: 'latest-offset' }
   | { mode: 'timestamp'; timestampMillis: number }
@@ -69,7 +69,9 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     const reader = new KafkaReader(consumer, options.topic)
     const startup = options.startup ?? { mode: 'group-offsets' }
     await consumer.connect()
-    await consumer.subscribe({ topic: options.topic, fromBeginning: startup.mode !== 'latest-offset' })
+    const fromBeginning =
+      startup.mode === 'group-offsets' ? startup.reset !== 'latest' : startup.mode !== 'latest-offset'
+    await consumer.subscribe({ topic: options.topic, fromBeginning })
     const seeks = await startOffsets(kafka, options.topic, startup)
     consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error))
     await consumer.run({
