@@ -1,5 +1,10 @@
 import { Command } from 'commander'
 import { WEIR_VERSION } from '../version.ts'
+import { registerCatalogCommands } from './commands/catalog.ts'
+import { registerClusterCommands } from './commands/cluster.ts'
+import { registerDatasetCommands } from './commands/dataset.ts'
+import { registerSchemaCommands } from './commands/schema.ts'
+import { registerUdmCommands } from './commands/udm.ts'
 
 /** The `weir` command tree; each area registers its own subcommands here. */
 export function buildProgram(): Command {
@@ -22,6 +27,12 @@ export function buildProgram(): Command {
         options.json ? JSON.stringify(info) : `weir ${info.weir} (node ${info.node}, ${info.platform})`,
       )
     })
+
+  registerUdmCommands(program)
+  registerSchemaCommands(program)
+  registerClusterCommands(program)
+  registerDatasetCommands(program)
+  registerCatalogCommands(program)
 
   return program
 }

@@ -1,0 +1,141 @@
+/**
+ * Cluster secrets never enter the catalog: a password is stored as a reference, `env:NAME` (an environment
+ * variable of the process that resolves it) or `file:/path` (a file it can read, e.g. a mounted Kubernetes
+ * secret). APIs return the reference text; only `resolve` with permission turns references into values.
+ *
+ * Whether a caller may receive resolved secrets is decided in exactly one place, `SecretAccessPolicy`, so the
+ * governance work (principals and grants) can replace the policy without touching the callers.
+ */
+import { readFileSync } from 'node:fs'
+import { CatalogError, invalidField, joinField } from './errors.ts'
+import type { PropertyValue } from './model.ts'
+
+const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/
+const FILE_REFERENCE = /^file:(\/.+)$/
+/** Property names whose values are credentials. */
+const SENSITIVE_KEY =
+  /(password|passwd|secret|token|credential|jaas|api[._-]?key|private[._-]?key|keytab|sasl\.oauthbearer)/i
+/** scheme://user:password@host — a password hiding inside a URL. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i
+
+export function isSecretReference(value: unknown): value is string {
+  return typeof value === 'string' && (ENV_REFERENCE.test(value) || FILE_REFERENCE.test(value))
+}
+
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEY.test(key)
+}
+
+/**
+ * Rejects plain-text secrets: sensitive keys must hold references, and no URL may embed a password. The
+ * message shows the fix, since the user's next step is to move the value into an env var or a file.
+ */
+export function checkNoPlainSecrets(properties: Record<string, PropertyValue>, field: string): void {
+  for (const [key, value] of Object.entries(properties)) {
+    const path = joinField(field, key)
+    if (typeof value === 'string' && (value.startsWith('env:') || value.startsWith('file:'))) {
+      if (!isSecretReference(value)) {
+        throw invalidField(
+          path,
+          `'${value}' is not a valid secret reference; write env:NAME (an environment variable name) or file:/absolute/path`,
+        )
+      }
+      continue
+    }
+    if (isSensitiveKey(key)) {
+      throw invalidField(
+        path,
+        'looks like a secret, and secrets are not stored in the catalog; store a reference instead, ' +
+          `e.g. ${key}: env:${envNameFor(key)} (an environment variable of the server) or ${key}: file:/run/secrets/${key}`,
+      )
+    }
+    if (typeof value === 'string' && URL_WITH_PASSWORD.test(value)) {
+      throw invalidField(
+        path,
+        'embeds a password in the URL; remove it from the URL and add a separate property, e.g. password: env:DB_PASSWORD',
+      )
+    }
+  }
+}
+
+function envNameFor(key: string): string {
+  return key.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()
+}
+
+/** The secret a reference points to. Fails with a message naming the reference and how to provide it. */
+export function resolveSecretReference(
+  reference: string,
+  context: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const envMatch = ENV_REFERENCE.exec(reference)
+  if (envMatch) {
+    const name = envMatch[1]!
+    const value = env[name]
+    if (value === undefined) {
+      throw new CatalogError(
+        422,
+        'secret_unavailable',
+        `${context} refers to ${reference}, but the environment variable ${name} is not set in the process resolving it; set it and retry`,
+      )
+    }
+    return value
+  }
+  const fileMatch = FILE_REFERENCE.exec(reference)
+  if (fileMatch) {
+    try {
+      // Secret files usually end with a newline that is not part of the secret.
+      return readFileSync(fileMatch[1]!, 'utf8').replace(/\r?\n$/, '')
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+      throw new CatalogError(
+        422,
+        'secret_unavailable',
+        `${context} refers to ${reference}, which cannot be read (${reason}); make the file readable by the process resolving it`,
+      )
+    }
+  }
+  return reference
+}
+
+/** Resolves every reference among a cluster's properties. */
+export function resolveProperties(
+  properties: Record<string, PropertyValue>,
+  clusterName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, PropertyValue> {
+  const resolved: Record<string, PropertyValue> = {}
+  for (const [key, value] of Object.entries(properties)) {
+    resolved[key] = isSecretReference(value)
+      ? resolveSecretReference(value, `cluster '${clusterName}' property '${key}'`, env)
+      : value
+  }
+  return resolved
+}
+
+export interface SecretAccessRequest {
+  dataset: string
+  environment: string
+  clusters: readonly string[]
+  /** Who asks; set once authentication exists (a later issue). */
+  principal?: string
+}
+
+/** The one permission check for handing out resolved secrets. */
+export type SecretAccessPolicy = (request: SecretAccessRequest) => boolean | Promise<boolean>
+
+export const DENY_SECRETS: SecretAccessPolicy = () => false
+export const ALLOW_SECRETS: SecretAccessPolicy = () => true
+
+export async function assertSecretAccess(
+  policy: SecretAccessPolicy,
+  request: SecretAccessRequest,
+): Promise<void> {
+  if (await policy(request)) return
+  throw new CatalogError(
+    403,
+    'secrets_forbidden',
+    `resolving secrets for ${request.dataset} is not allowed here; resolve without includeSecrets to get the ` +
+      'secret references, or start the server with --allow-secrets (until grants exist, that allows every caller)',
+  )
+}

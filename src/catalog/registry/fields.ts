@@ -1,0 +1,93 @@
+/**
+ * Field names of a schema, for "which datasets have a field called user_id?". Nested fields are listed by
+ * dotted path (`user.address.city`); search matches a name against whole paths and their last segment.
+ */
+import protobuf from 'protobufjs'
+import type { AvroNode } from '../schemas/avro-model.ts'
+import type { ParsedSchema } from '../schemas/types.ts'
+
+/** Enough for any real schema; stops pathological (or recursive) schemas from exploding the index. */
+const MAX_FIELDS = 2000
+const MAX_DEPTH = 8
+
+export function fieldNamesOf(schema: ParsedSchema): string[] {
+  const fields = new Set<string>()
+  const add = (path: string): boolean => {
+    if (fields.size >= MAX_FIELDS) return false
+    fields.add(path)
+    return true
+  }
+  if (schema.type === 'AVRO') avroFields(schema.root, '', 0, add)
+  else if (schema.type === 'PROTOBUF') {
+    for (const declaration of schema.file.declarations) {
+      if (declaration instanceof protobuf.Type) protobufFields(declaration, '', 0, add)
+    }
+  } else jsonSchemaFields(schema.document, '', 0, add)
+  return [...fields]
+}
+
+function join(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}.${name}`
+}
+
+function avroFields(node: AvroNode, prefix: string, depth: number, add: (path: string) => boolean): void {
+  if (depth > MAX_DEPTH) return
+  switch (node.kind) {
+    case 'record':
+      for (const field of node.fields) {
+        const path = join(prefix, field.name)
+        if (!add(path)) return
+        avroFields(field.type, path, depth + 1, add)
+      }
+      return
+    case 'array':
+      avroFields(node.items, prefix, depth + 1, add)
+      return
+    case 'map':
+      avroFields(node.values, prefix, depth + 1, add)
+      return
+    case 'union':
+      for (const branch of node.branches) avroFields(branch, prefix, depth + 1, add)
+      return
+    default:
+      return
+  }
+}
+
+function protobufFields(
+  type: protobuf.Type,
+  prefix: string,
+  depth: number,
+  add: (path: string) => boolean,
+): void {
+  if (depth > MAX_DEPTH) return
+  for (const field of type.fieldsArray) {
+    const path = join(prefix, field.name)
+    if (!add(path)) return
+    if (field.resolvedType instanceof protobuf.Type) protobufFields(field.resolvedType, path, depth + 1, add)
+  }
+}
+
+function jsonSchemaFields(
+  node: unknown,
+  prefix: string,
+  depth: number,
+  add: (path: string) => boolean,
+): void {
+  if (depth > MAX_DEPTH || typeof node !== 'object' || node === null || Array.isArray(node)) return
+  const schema = node as Record<string, unknown>
+  const properties = schema.properties
+  if (typeof properties === 'object' && properties !== null && !Array.isArray(properties)) {
+    for (const [name, child] of Object.entries(properties)) {
+      const path = join(prefix, name)
+      if (!add(path)) return
+      jsonSchemaFields(child, path, depth + 1, add)
+    }
+  }
+  jsonSchemaFields(schema.items, prefix, depth + 1, add)
+  for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
+    const branches = schema[keyword]
+    if (Array.isArray(branches))
+      for (const branch of branches) jsonSchemaFields(branch, prefix, depth + 1, add)
+  }
+}

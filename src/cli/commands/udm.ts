@@ -1,0 +1,69 @@
+/** `weir udm serve`: the UDM server (catalog API + Confluent-compatible schema registry). */
+import { type Command, InvalidArgumentError } from 'commander'
+import { startServer, stopOnSignals } from '../../server/serve.ts'
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, reportFailures } from './udm-options.ts'
+
+interface ServeFlags {
+  dataDir?: string
+  databaseUrl?: string
+  port: number
+  host: string
+  allowSecrets?: boolean
+  environment?: string
+  logLevel: string
+}
+
+function port(value: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0 || number > 65_535) {
+    throw new InvalidArgumentError(`'${value}' is not a port number (0-65535)`)
+  }
+  return number
+}
+
+export function registerUdmCommands(program: Command): void {
+  const udm = program
+    .command('udm')
+    .description('unified data management: the catalog and schema registry server')
+
+  udm
+    .command('serve')
+    .description(
+      'run the UDM server: UDM API at /api/v1, Confluent-compatible schema registry at /, OpenAPI at /api/docs',
+    )
+    .option('--data-dir <dir>', `embedded catalog (PGlite) data directory (default: ${DEFAULT_DATA_DIR})`)
+    .option(
+      '--database-url <url>',
+      'use PostgreSQL instead, e.g. postgres://weir@db:5432/weir (default: $WEIR_DATABASE_URL)',
+    )
+    .option(
+      '--port <port>',
+      `port to listen on (default: ${DEFAULT_PORT}, Confluent's registry port)`,
+      port,
+      DEFAULT_PORT,
+    )
+    .option('--host <host>', 'address to listen on; 0.0.0.0 to accept remote clients', '127.0.0.1')
+    .option(
+      '--allow-secrets',
+      'let resolve?includeSecrets=true return resolved secrets (to every caller, until grants exist)',
+    )
+    .option('--environment <env>', 'environment that resolve uses when the caller names none', 'prod')
+    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+    .action(async (flags: ServeFlags) => {
+      await reportFailures(async () => {
+        const databaseUrl = flags.databaseUrl ?? process.env.WEIR_DATABASE_URL
+        if (databaseUrl !== undefined && flags.dataDir !== undefined) {
+          throw new Error('give either --data-dir (embedded PGlite) or --database-url (PostgreSQL), not both')
+        }
+        const server = await startServer({
+          database: databaseUrl ? { databaseUrl } : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR },
+          host: flags.host,
+          port: flags.port,
+          allowSecrets: flags.allowSecrets === true,
+          defaultEnvironment: flags.environment ?? 'prod',
+          logLevel: flags.logLevel,
+        })
+        stopOnSignals(server)
+      })
+    })
+}

@@ -1,0 +1,234 @@
+/**
+ * The `weir` UDM commands as a new user runs them: `weir udm serve` in its own process, the commands against
+ * it over HTTP, and the same commands on the embedded data directory once the server has shut down gracefully.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { buildProgram } from '../../src/cli/program.ts'
+import { EXAMPLE_CATALOG_PATH, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2 } from './helpers.ts'
+
+const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
+const EXAMPLE = fileURLToPath(EXAMPLE_CATALOG_PATH)
+
+interface Run {
+  out: string
+  err: string
+  exitCode: number
+}
+
+/** Runs `weir ...args` in this process, capturing what it prints. */
+async function weir(...args: string[]): Promise<Run> {
+  let out = ''
+  let err = ''
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString()
+    return true
+  })
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += chunk.toString()
+    return true
+  })
+  process.exitCode = 0
+  try {
+    await buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'weir', ...args])
+  } finally {
+    stdout.mockRestore()
+    stderr.mockRestore()
+  }
+  const exitCode = Number(process.exitCode ?? 0)
+  process.exitCode = 0
+  return { out, err, exitCode }
+}
+
+/** Starts `weir udm serve` and resolves with its URL once its "ready" log line appears. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
+  const child = spawn(process.execPath, [WEIR, 'udm', 'serve', '--data-dir', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let logs = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`weir udm serve did not become ready:\n${logs}`)),
+      120_000,
+    )
+    const onData = (chunk: Buffer) => {
+      logs += chunk.toString()
+      for (const line of logs.split('\n')) {
+        if (!line.startsWith('{')) continue
+        const entry = JSON.parse(line) as { url?: string; msg?: string }
+        if (entry.url !== undefined && entry.msg?.startsWith('UDM server ready')) {
+          clearTimeout(timer)
+          resolve({ child, url: entry.url, logs: () => logs })
+        }
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`weir udm serve exited with ${code}:\n${logs}`)))
+  })
+}
+
+describe('weir CLI for UDM', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'weir-cli-'))
+  const dataDir = join(workDir, 'catalog')
+  let server: Awaited<ReturnType<typeof serve>>
+
+  beforeAll(async () => {
+    server = await serve(dataDir)
+  })
+  afterAll(() => {
+    if (server?.child.exitCode === null) server.child.kill('SIGKILL')
+  })
+
+  it('applies the example catalog and resolves a dataset over HTTP', async () => {
+    const applied = await weir('catalog', 'apply', EXAMPLE, '--url', server.url)
+    expect(applied.err).toBe('')
+    expect(applied.out).toContain('dataset traffic.pageview created')
+    expect(applied.out).toContain('schema  trade.order-value v1')
+    expect((await weir('catalog', 'apply', EXAMPLE, '--url', server.url)).out).toContain(
+      'dataset traffic.pageview unchanged',
+    )
+
+    const resolved = await weir('dataset', 'resolve', 'traffic.pageview', '--url', server.url)
+    expect(JSON.parse(resolved.out)).toMatchObject({
+      dataset: 'traffic.pageview',
+      locations: [{ system: 'kafka', topic: 'pv_events' }],
+    })
+    // `audience` is a field of dim.user's schema and part of the dashboards' primary keys.
+    const listed = await weir('dataset', 'list', '--field', 'audience', '--url', server.url)
+    expect(
+      listed.out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t')[0]),
+    ).toEqual(['dashboard.metrics_day', 'dashboard.metrics_minute', 'dim.user'])
+  })
+
+  it('registers, fetches, checks and deletes schemas from files', async () => {
+    const file = join(workDir, 'click.avsc')
+    writeFileSync(file, PAGEVIEW_V1)
+    const registered = await weir(
+      'schema',
+      'register',
+      'cli.click-value',
+      '--file',
+      file,
+      '--url',
+      server.url,
+    )
+    expect(registered.out).toMatch(/^registered cli.click-value version 1 with id \d+\n$/)
+    expect(
+      JSON.parse((await weir('schema', 'get', 'cli.click-value', '--url', server.url)).out),
+    ).toMatchObject({ version: 1, schema: PAGEVIEW_V1 })
+    expect((await weir('schema', 'list', '--url', server.url)).out).toContain('cli.click-value')
+
+    writeFileSync(file, PAGEVIEW_BREAKING)
+    const check = await weir('schema', 'check', 'cli.click-value', '--file', file, '--url', server.url)
+    expect(check.exitCode).toBe(1)
+    expect(check.out).toContain('NOT compatible')
+    expect(check.out).toContain('READER_FIELD_MISSING_DEFAULT_VALUE')
+    const refused = await weir('schema', 'register', 'cli.click-value', '--file', file, '--url', server.url)
+    expect(refused.exitCode).toBe(1)
+    expect(refused.err).toMatch(/^error: Schema being registered is incompatible.*\(error 409\)\n$/s)
+
+    writeFileSync(file, PAGEVIEW_V2)
+    expect((await weir('schema', 'check', 'cli.click-value', '--file', file, '--url', server.url)).out).toBe(
+      'compatible with cli.click-value\n',
+    )
+    expect((await weir('schema', 'delete', 'cli.click-value', '--url', server.url)).out).toBe(
+      'soft-deleted cli.click-value versions 1\n',
+    )
+    const missing = await weir('schema', 'get', 'cli.click-value', '--url', server.url)
+    expect(missing.exitCode).toBe(1)
+    expect(missing.err).toContain('40401')
+  })
+
+  it('adds clusters and datasets from flags and files', async () => {
+    const added = await weir(
+      'cluster',
+      'add',
+      'redis-cli',
+      '--system',
+      'redis',
+      '--property',
+      'url=redis://localhost:6379/2',
+      '--url',
+      server.url,
+    )
+    expect(added.out).toBe('cluster redis-cli (redis) saved\n')
+    const leaky = await weir(
+      'cluster',
+      'add',
+      'redis-leak',
+      '--system',
+      'redis',
+      '-p',
+      'url=redis://r:1',
+      '-p',
+      'password=hunter2',
+      '--url',
+      server.url,
+    )
+    expect(leaky.exitCode).toBe(1)
+    expect(leaky.err).toContain('password: env:PASSWORD')
+    expect((await weir('cluster', 'list', '--url', server.url)).out).toContain('redis-cli\tredis')
+
+    const file = join(workDir, 'dataset.yaml')
+    writeFileSync(
+      file,
+      'name: cli.sessions\nkind: kv\nvalue: json\nprimaryKey: session_id\nlocations:\n  prod:\n    cluster: redis-cli\n    keyPattern: "session:{session_id}"\n    dataType: hash\n',
+    )
+    expect((await weir('dataset', 'create', '--file', file, '--url', server.url)).out).toBe(
+      'dataset cli.sessions saved (prod)\n',
+    )
+    expect(JSON.parse((await weir('dataset', 'get', 'cli.sessions', '--url', server.url)).out)).toMatchObject(
+      { kind: 'kv', primaryKey: ['session_id'] },
+    )
+    writeFileSync(
+      file,
+      'name: cli.sessions\nkind: kv\nvalue: json\nlocations:\n  prod: { cluster: redis-cli, keyPattern: x, dataType: hash }\n',
+    )
+    const invalid = await weir('dataset', 'create', '--file', file, '--replace', '--url', server.url)
+    expect(invalid.exitCode).toBe(1)
+    expect(invalid.err).toContain('primaryKey')
+    writeFileSync(file, 'name: [unclosed\n')
+    expect((await weir('dataset', 'create', '--file', file, '--url', server.url)).err).toMatch(
+      /dataset\.yaml at line \d+, column \d+/,
+    )
+  })
+
+  it('refuses the embedded store while the server holds it, and works on it after a graceful shutdown', async () => {
+    const busy = await weir('dataset', 'list', '--data-dir', dataDir)
+    expect(busy.exitCode).toBe(1)
+    expect(busy.err).toContain(`in use by process ${server.child.pid}`)
+
+    const exited = new Promise<number | null>((resolve) => server.child.on('exit', resolve))
+    server.child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(server.logs()).toContain('shutting down')
+
+    // Everything applied over HTTP was persisted in the data directory.
+    const resolved = await weir(
+      'dataset',
+      'resolve',
+      'traffic.pageview',
+      '--env',
+      'staging',
+      '--include-secrets',
+      '--data-dir',
+      dataDir,
+    )
+    expect(resolved.exitCode).toBe(1)
+    expect(resolved.err).toContain('KAFKA_STAGING_PASSWORD is not set')
+    const listed = await weir('schema', 'list', 'traffic.pageview-value', '--data-dir', dataDir)
+    expect(listed.out).toBe('1\n')
+    const unreachable = await weir('dataset', 'list', '--url', server.url)
+    expect(unreachable.err).toContain('cannot reach the UDM server')
+  })
+})
