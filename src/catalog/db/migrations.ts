@@ -5,9 +5,11 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
 import * as udmCore from './migrations/0001_udm_core.ts'
+import * as protobufMessage from './migrations/0002_protobuf_message.ts'
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_udm_core': udmCore,
+  '0002_protobuf_message': protobufMessage,
 }
 
 const provider: MigrationProvider = {

@@ -37,6 +37,9 @@ export interface DatasetTable {
   key_subject: string | null
   value_format: string
   value_subject: string | null
+  /** Protobuf only: the fully-qualified message a side's records are (by default the schema's first). */
+  key_message: string | null
+  value_message: string | null
   primary_key: JsonColumn<string[]>
   event_time_column: string | null
   watermark_delay_ms: number | null

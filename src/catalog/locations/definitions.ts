@@ -31,6 +31,8 @@ import { validateClusterName, validateDatasetName, validateEnvironmentName } fro
 import { checkNoPlainSecrets } from './secrets.ts'
 
 /** Every cluster needs one way to reach it; the first name listed is the one suggested in errors. */
+const PROTOBUF_MESSAGE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+
 const ADDRESS_PROPERTIES: Record<ClusterSystem, { keys: readonly string[]; example: string }> = {
   kafka: { keys: ['bootstrap.servers'], example: 'bootstrap.servers: localhost:9092' },
   redis: { keys: ['url', 'host'], example: 'url: redis://localhost:6379/0' },
@@ -136,9 +138,19 @@ function readBinding(
   // `value: json` is shorthand for `value: { format: json }`.
   const record: Fields =
     typeof input === 'string' ? { format: input } : requireRecord(input, field, 'a format binding')
-  rejectUnknownKeys(record, ['format', 'subject'], field, `the ${part} format`)
+  rejectUnknownKeys(record, ['format', 'subject', 'message'], field, `the ${part} format`)
   const format = readEnum(record, 'format', field, DATA_FORMATS, true)!
   const subject = readString(record, 'subject', field)
+  const message = readString(record, 'message', field)
+  if (message !== undefined && format !== 'protobuf') {
+    throw invalidField(joinField(field, 'message'), 'only Protobuf datasets name a message: drop it')
+  }
+  if (message !== undefined && !PROTOBUF_MESSAGE_NAME.test(message)) {
+    throw invalidField(
+      joinField(field, 'message'),
+      `'${message}' is not a fully-qualified Protobuf message name (package.Message, e.g. weir.trade.Order)`,
+    )
+  }
   if (format === 'raw') {
     if (subject !== undefined)
       throw invalidField(
@@ -154,7 +166,9 @@ function readBinding(
     )
   }
   // Like Confluent's TopicNameStrategy, but on the logical name, so every environment shares one subject.
-  return { format, subject: subject ?? `${dataset}-${part}` }
+  const binding: FormatBinding = { format, subject: subject ?? `${dataset}-${part}` }
+  if (message !== undefined) binding.message = message
+  return binding
 }
 
 function readEventTime(input: unknown, field: string): EventTime | undefined {

@@ -34,6 +34,8 @@ export interface FormatBinding {
   format: DataFormat
   /** Absent for `raw`; defaults to `<dataset>-key` / `<dataset>-value` for the schema-bearing formats. */
   subject?: string
+  /** Protobuf only: the fully-qualified message the records are; the schema's first message by default. */
+  message?: string
 }
 
 export interface EventTime {

@@ -393,9 +393,16 @@ function toCluster(row: ClusterRow): Cluster {
   }
 }
 
-function toBinding(format: string | null, subject: string | null): FormatBinding | null {
+function toBinding(
+  format: string | null,
+  subject: string | null,
+  message: string | null,
+): FormatBinding | null {
   if (format === null) return null
-  return subject === null ? { format: format as DataFormat } : { format: format as DataFormat, subject }
+  const binding: FormatBinding = { format: format as DataFormat }
+  if (subject !== null) binding.subject = subject
+  if (message !== null) binding.message = message
+  return binding
 }
 
 function toDataset(row: DatasetRow, locations: readonly LocationRecord[]): Dataset {
@@ -412,8 +419,8 @@ function toDataset(row: DatasetRow, locations: readonly LocationRecord[]): Datas
     owner: row.owner,
     tags: row.tags,
     kind: row.kind as DatasetKind,
-    key: toBinding(row.key_format, row.key_subject),
-    value: toBinding(row.value_format, row.value_subject)!,
+    key: toBinding(row.key_format, row.key_subject, row.key_message),
+    value: toBinding(row.value_format, row.value_subject, row.value_message)!,
     primaryKey: row.primary_key,
     eventTime:
       row.event_time_column === null
@@ -455,6 +462,8 @@ function sameDataset(
       key_subject: definition.key?.subject ?? null,
       value_format: definition.value.format,
       value_subject: definition.value.subject ?? null,
+      key_message: definition.key?.message ?? null,
+      value_message: definition.value.message ?? null,
       primary_key: definition.primaryKey,
       event_time_column: definition.eventTime?.column ?? null,
       watermark_delay_ms: definition.eventTime?.watermarkDelayMs ?? null,

@@ -110,6 +110,8 @@ function datasetColumns(dataset: DatasetDefinition) {
     key_subject: dataset.key?.subject ?? null,
     value_format: dataset.value.format,
     value_subject: dataset.value.subject ?? null,
+    key_message: dataset.key?.message ?? null,
+    value_message: dataset.value.message ?? null,
     primary_key: JSON.stringify(dataset.primaryKey),
     event_time_column: dataset.eventTime?.column ?? null,
     watermark_delay_ms: dataset.eventTime?.watermarkDelayMs ?? null,
