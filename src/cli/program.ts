@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { WEIR_VERSION } from '../version.ts'
 import { registerCatalogCommands } from './commands/catalog.ts'
 import { registerClusterCommands } from './commands/cluster.ts'
+import { registerDataCommands } from './commands/data.ts'
 import { registerDatasetCommands } from './commands/dataset.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
 import { registerUdmCommands } from './commands/udm.ts'
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerClusterCommands(program)
   registerDatasetCommands(program)
   registerCatalogCommands(program)
+  registerDataCommands(program)
 
   return program
 }

@@ -1,0 +1,93 @@
+import type { Clock } from '../clock.ts'
+import { type DeadLetterReason, type DeadLetters, deadLetterRow } from '../dead-letter.ts'
+import { OperatorMetrics } from '../metrics.ts'
+import type { Operator, Output } from '../operator.ts'
+import { type Batch, insertBatch, type Row } from '../rows.ts'
+import type { StateBackend } from '../state/keyed-state.ts'
+import type { CheckpointCoordinator } from './checkpoint-coordinator.ts'
+import type { Downstream } from './downstream.ts'
+import type { GateConsumer } from './input-gate.ts'
+
+/**
+ * Runs one operator: counts what goes in and out, forwards control events after the operator has reacted to
+ * them, acknowledges barriers with the operator's snapshot, and ships dead letters on their own edge as one
+ * batch per operator call.
+ */
+export class OperatorNode implements GateConsumer, Output, DeadLetters {
+  readonly metrics: OperatorMetrics
+  private deadLetterRows: Row[] = []
+
+  constructor(
+    readonly name: string,
+    private readonly operator: Operator,
+    private readonly output: Downstream,
+    private readonly deadLetterOutput: Downstream,
+    private readonly coordinator: CheckpointCoordinator,
+  ) {
+    this.metrics = new OperatorMetrics(name, () => operator.stateEntries())
+  }
+
+  open(state: StateBackend, clock: Clock): void {
+    const { name, metrics } = this
+    this.operator.open({ name, output: this, deadLetters: this, metrics, state, clock })
+  }
+
+  restore(snapshot: unknown): void {
+    this.operator.restore(snapshot)
+  }
+
+  close(): void {
+    this.operator.close()
+  }
+
+  batch(batch: Batch, input: number): void {
+    this.metrics.recordsIn += batch.rows.length
+    this.operator.processBatch(batch, input)
+    this.flushDeadLetters()
+  }
+
+  watermark(timestamp: number): void {
+    this.operator.onWatermark(timestamp)
+    this.flushDeadLetters()
+    this.metrics.watermark = timestamp
+    this.output.watermark(timestamp)
+    this.deadLetterOutput.watermark(timestamp)
+  }
+
+  barrier(checkpointId: number): void {
+    this.coordinator.acknowledge(this.name, checkpointId, this.operator.onBarrier(checkpointId))
+    this.output.barrier(checkpointId)
+    this.deadLetterOutput.barrier(checkpointId)
+  }
+
+  idle(): void {
+    this.output.idle()
+    this.deadLetterOutput.idle()
+  }
+
+  end(): void {
+    this.operator.onEndOfInput()
+    this.flushDeadLetters()
+    this.coordinator.finish(this.name)
+    this.output.end()
+    this.deadLetterOutput.end()
+  }
+
+  emit(batch: Batch): void {
+    this.metrics.recordsOut += batch.rows.length
+    this.output.batch(batch)
+  }
+
+  send(row: Row, reason: DeadLetterReason, eventTime: number | null): void {
+    this.deadLetterRows.push(deadLetterRow(this.name, reason, eventTime, row))
+    this.metrics.deadLetters++
+    if (reason === 'late') this.metrics.lateRecords++
+  }
+
+  private flushDeadLetters(): void {
+    if (this.deadLetterRows.length === 0) return
+    const rows = this.deadLetterRows
+    this.deadLetterRows = []
+    this.deadLetterOutput.batch(insertBatch(rows))
+  }
+}

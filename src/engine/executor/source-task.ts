@@ -1,0 +1,133 @@
+import type { Clock } from '../clock.ts'
+import { OperatorMetrics } from '../metrics.ts'
+import type { Source } from '../source.ts'
+import { MAX_WATERMARK, MIN_WATERMARK } from '../stream.ts'
+import {
+  PartitionedWatermarks,
+  type WatermarkStrategy,
+  type WatermarksSnapshot,
+} from '../time/watermark-generator.ts'
+import type { CheckpointCoordinator } from './checkpoint-coordinator.ts'
+import type { Downstream } from './downstream.ts'
+import type { Signal } from './signal.ts'
+
+export interface SourceTaskSnapshot {
+  readonly position: unknown
+  readonly watermarks: WatermarksSnapshot | null
+}
+
+/** What a source task needs from the pipeline around it. */
+export interface SourceTaskEnvironment {
+  readonly clock: Clock
+  readonly coordinator: CheckpointCoordinator
+  /** Woken when a sink queue drains, a gate unblocks, a barrier is requested or the pipeline stops. */
+  readonly wakeUp: Signal
+  /** False while a sink downstream is saturated or a gate downstream blocks this source for alignment. */
+  readonly canPush: () => boolean
+  readonly stopped: () => boolean
+}
+
+/**
+ * The loop around one source: pull a chunk, push it synchronously through the operator chain, derive the
+ * watermark, repeat. Barriers are injected between chunks; the loop waits (without pulling) whenever
+ * downstream has no room, which is the backpressure path from a slow sink to the source.
+ */
+export class SourceTask {
+  readonly metrics: OperatorMetrics
+  private readonly watermarks: PartitionedWatermarks | null
+  private requestedBarrier: number | null = null
+  private emittedWatermark = MIN_WATERMARK
+  private idleSignalled = false
+
+  constructor(
+    readonly name: string,
+    private readonly source: Source,
+    private readonly output: Downstream,
+    strategy: WatermarkStrategy | null,
+    private readonly environment: SourceTaskEnvironment,
+  ) {
+    this.metrics = new OperatorMetrics(name)
+    this.watermarks = strategy === null ? null : new PartitionedWatermarks(strategy)
+  }
+
+  restore(snapshot: SourceTaskSnapshot): void {
+    this.source.restore(snapshot.position)
+    if (snapshot.watermarks !== null)
+      this.watermarks?.restore(snapshot.watermarks, this.environment.clock.now())
+  }
+
+  requestBarrier(checkpointId: number): void {
+    this.requestedBarrier = checkpointId
+    this.environment.wakeUp.notify()
+  }
+
+  async checkpointComplete(checkpointId: number): Promise<void> {
+    await this.source.onCheckpointComplete?.(checkpointId)
+  }
+
+  async close(): Promise<void> {
+    await this.source.close()
+  }
+
+  async run(): Promise<void> {
+    const { clock, wakeUp, canPush, stopped } = this.environment
+    const started = clock.now()
+    for (const partition of this.source.partitions()) this.watermarks?.addPartition(partition, started)
+    this.advanceWatermark(started)
+    while (!stopped()) {
+      this.injectRequestedBarrier()
+      if (!canPush()) {
+        await wakeUp.wait()
+        continue
+      }
+      const chunk = await this.source.pull()
+      if (stopped()) return
+      if (chunk === null) return this.finish()
+      const now = clock.now()
+      const rows = chunk.batch.rows.length
+      if (rows > 0) {
+        this.watermarks?.observe(chunk.partition, chunk.batch, now)
+        this.metrics.recordsOut += rows
+        this.idleSignalled = false
+        this.output.batch(chunk.batch)
+      }
+      this.advanceWatermark(now)
+    }
+  }
+
+  private injectRequestedBarrier(): void {
+    const checkpointId = this.requestedBarrier
+    if (checkpointId === null) return
+    this.requestedBarrier = null
+    this.environment.coordinator.acknowledge(this.name, checkpointId, this.snapshot())
+    this.output.barrier(checkpointId)
+  }
+
+  private snapshot(): SourceTaskSnapshot {
+    return { position: this.source.snapshot(), watermarks: this.watermarks?.snapshot() ?? null }
+  }
+
+  private advanceWatermark(now: number): void {
+    if (this.watermarks === null) return
+    const current = this.watermarks.current(now)
+    if (current > this.emittedWatermark) {
+      this.emitWatermark(current)
+    } else if (!this.idleSignalled && this.watermarks.allIdle(now)) {
+      this.idleSignalled = true
+      this.output.idle()
+    }
+  }
+
+  private emitWatermark(timestamp: number): void {
+    this.emittedWatermark = timestamp
+    this.metrics.watermark = timestamp
+    this.output.watermark(timestamp)
+  }
+
+  /** A bounded source ends with the maximum watermark, which fires every pending event-time window. */
+  private finish(): void {
+    this.emitWatermark(MAX_WATERMARK)
+    this.environment.coordinator.finish(this.name, this.snapshot())
+    this.output.end()
+  }
+}

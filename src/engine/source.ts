@@ -1,0 +1,32 @@
+import type { Batch } from './rows.ts'
+
+/** Rows read from one partition (a Kafka partition, a file split); the watermark is tracked per partition. */
+export interface SourceChunk {
+  readonly partition: number
+  readonly batch: Batch
+}
+
+/**
+ * An asynchronous, replayable reader. The executor pulls one chunk at a time and does not pull again until
+ * everything downstream has room, which is how a slow sink slows the source.
+ *
+ * `pull` resolves with null at the end of a bounded input. A source waiting for data should resolve with an
+ * empty batch after a poll interval instead of waiting indefinitely: between chunks the executor injects
+ * checkpoint barriers and notices idle partitions.
+ *
+ * A pulled chunk belongs to the pipeline: its batch may be shared by several consumers and must not be
+ * modified or reused by the source afterwards.
+ *
+ * `P` is the position type (offsets): `snapshot` returns the position after the last chunk pulled, and
+ * `restore` (called before the first pull) makes the next pull continue from such a position.
+ */
+export interface Source<P = unknown> {
+  /** Partitions assigned at start; each holds the watermark back until it has data or goes idle. */
+  partitions(): readonly number[]
+  pull(): Promise<SourceChunk | null>
+  snapshot(): P
+  restore(position: P): void
+  /** Checkpoint `checkpointId` is durable: e.g. commit offsets to Kafka for monitoring. */
+  onCheckpointComplete?(checkpointId: number): void | Promise<void>
+  close(): void | Promise<void>
+}
