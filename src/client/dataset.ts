@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs'
 import type { ResolvedDataset, ResolvedLocation } from '../catalog/locations/model.ts'
 import type { KafkaRecord, StartupMode } from '../connectors/kafka/reader.ts'
 import { KafkaReader } from '../connectors/kafka/reader.ts'
-import { KafkaWriter } from '../connectors/kafka/writer.ts'
+import type { KafkaWriter } from '../connectors/kafka/writer.ts'
 import type { RedisStore } from '../connectors/redis/store.ts'
 import type { CodecRegistry } from '../formats/index.ts'
 import { type BindingCodec, codecFor } from './codecs.ts'
@@ -16,6 +16,8 @@ export interface DatasetContext {
   resolve(dataset: string, access: DatasetAccess): Promise<ResolvedDataset>
   readonly registry: CodecRegistry
   kafkaFor(location: ResolvedLocation): Kafka
+  /** One long-lived producer per topic: opening one costs round trips that a write must not pay each time. */
+  writerFor(location: ResolvedLocation): Promise<KafkaWriter>
   redisFor(location: ResolvedLocation): RedisStore
 }
 
@@ -24,7 +26,10 @@ export interface ReadOptions {
   group: string
   /** Where a group without committed offsets starts; a timestamp starts there regardless of the group. */
   from?: 'earliest' | 'latest' | { timestamp: number }
-  /** Commit the group's position after each batch is processed (when the next one is asked for). Default true. */
+  /**
+   * Commit the group's position of processed batches (those before the one asked for next) at most once a
+   * second, and on close, as Kafka's auto-commit does: at-least-once delivery. Default true.
+   */
   autoCommit?: boolean
 }
 
@@ -74,12 +79,8 @@ export class DatasetHandle<T = Record<string, unknown>> {
     const location = locationOf(resolved, 'kafka')
     const codecs = await this.codecs(resolved)
     const keyOf = keyEncoder(resolved.primaryKey, codecs.key)
-    const writer = await KafkaWriter.open(this.context.kafkaFor(location), { topic: String(location.topic) })
-    try {
-      await writer.send(records.map((record) => ({ key: keyOf(record), value: codecs.value.encode(record) })))
-    } finally {
-      await writer.close()
-    }
+    const writer = await this.context.writerFor(location)
+    await writer.send(records.map((record) => ({ key: keyOf(record), value: codecs.value.encode(record) })))
   }
 
   /** Decoded batches from the dataset's topic; undecodable records go to `<topic>.dlq` with the reason. */
@@ -128,6 +129,8 @@ function startupOf(from: ReadOptions['from']): StartupMode {
   return { mode: 'group-offsets', reset: from ?? 'earliest' }
 }
 
+const AUTO_COMMIT_INTERVAL_MS = 1_000
+
 /** Opens lazily on iteration, so `for await (const batch of dataset.read(...))` reads naturally. */
 export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
   private reader: KafkaReader | undefined
@@ -150,13 +153,13 @@ export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
       topic,
       groupId: this.options.group,
       startup: startupOf(this.options.from),
+      ...(this.options.autoCommit === false ? {} : { autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS }),
     })
     this.deadLetters = await DeadLetterQueue.open(kafka, this.dataset, `${topic}.dlq`)
     try {
       for await (const batch of this.reader) {
         const decoded = await decodeBatch<T>(batch.records, codecs)
         await this.deadLetters.send(decoded.failed)
-        if (this.options.autoCommit !== false) await this.reader.commit()
         yield { partition: batch.partition, records: decoded.records, deadLettered: decoded.failed.length }
       }
     } finally {
@@ -173,6 +176,7 @@ export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
     const { reader, deadLetters } = this
     this.reader = undefined
     this.deadLetters = undefined
+    if (reader && this.options.autoCommit !== false) await reader.commit()
     await reader?.close()
     await deadLetters?.close()
   }

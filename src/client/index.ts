@@ -9,6 +9,7 @@
 import type { Kafka } from 'kafkajs'
 import type { ResolvedDataset, ResolvedLocation } from '../catalog/locations/model.ts'
 import { kafkaClient, parseBootstrapServers } from '../connectors/kafka/client.ts'
+import { KafkaWriter } from '../connectors/kafka/writer.ts'
 import { type RedisDataType, RedisStore } from '../connectors/redis/store.ts'
 import { CodecRegistry } from '../formats/index.ts'
 import { type DatasetAccess, type DatasetContext, DatasetHandle } from './dataset.ts'
@@ -32,6 +33,7 @@ export class Udm implements DatasetContext {
   readonly registry: CodecRegistry
   private readonly resolutions = new Map<string, Promise<ResolvedDataset>>()
   private readonly kafkaClients = new Map<string, Kafka>()
+  private readonly writers = new Map<string, Promise<KafkaWriter>>()
   private readonly redisStores = new Map<string, RedisStore>()
 
   constructor(
@@ -87,6 +89,17 @@ export class Udm implements DatasetContext {
     return kafka
   }
 
+  writerFor(location: ResolvedLocation): Promise<KafkaWriter> {
+    const key = `${location.cluster.name}/${String(location.topic)}`
+    let writer = this.writers.get(key)
+    if (!writer) {
+      writer = KafkaWriter.open(this.kafkaFor(location), { topic: String(location.topic) })
+      this.writers.set(key, writer)
+      writer.catch(() => this.writers.delete(key))
+    }
+    return writer
+  }
+
   redisFor(location: ResolvedLocation): RedisStore {
     const key = `${location.cluster.name}/${String(location.keyPattern)}`
     let store = this.redisStores.get(key)
@@ -113,6 +126,11 @@ export class Udm implements DatasetContext {
   }
 
   async close(): Promise<void> {
+    const writers = await Promise.allSettled(this.writers.values())
+    await Promise.all(
+      writers.map((writer) => (writer.status === 'fulfilled' ? writer.value.close() : undefined)),
+    )
+    this.writers.clear()
     await Promise.all([...this.redisStores.values()].map((store) => store.close()))
     this.redisStores.clear()
   }

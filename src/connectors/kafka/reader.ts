@@ -33,6 +33,11 @@ export interface KafkaReaderOptions {
   /** Hide records of open and aborted transactions (Kafka's read_committed); on by default. */
   readCommitted?: boolean
   maxBytes?: number
+  /**
+   * Let kafkajs commit processed batches in its fetch loop at this interval (at-least-once). Without it, only
+   * `commit()` commits, which is what checkpointing sources want.
+   */
+  autoCommitIntervalMs?: number
 }
 
 const HEARTBEAT_WHILE_WAITING_MS = 3_000
@@ -75,7 +80,8 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     const seeks = await startOffsets(kafka, options.topic, startup)
     consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error))
     await consumer.run({
-      autoCommit: false,
+      autoCommit: options.autoCommitIntervalMs !== undefined,
+      ...(options.autoCommitIntervalMs === undefined ? {} : { autoCommitInterval: options.autoCommitIntervalMs }),
       eachBatchAutoResolve: false,
       eachBatch: ({ batch, resolveOffset, heartbeat }) => reader.handOver(batch, resolveOffset, heartbeat),
     })

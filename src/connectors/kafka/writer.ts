@@ -1,4 +1,11 @@
-import type { CompressionTypes, IHeaders, Kafka, Producer, Transaction } from 'kafkajs'
+import {
+  type CompressionTypes,
+  type IHeaders,
+  type Kafka,
+  Partitioners,
+  type Producer,
+  type Transaction,
+} from 'kafkajs'
 
 export interface KafkaOutputRecord {
   key?: Buffer | string | null
@@ -35,6 +42,8 @@ export class KafkaWriter {
       // kafkajs requires a single in-flight request for idempotent/transactional ordering guarantees.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Murmur2 on the key, as the Java client partitions: keyed records land where other clients expect.
+      createPartitioner: Partitioners.DefaultPartitioner,
     })
     await producer.connect()
     return new KafkaWriter(producer, options)
