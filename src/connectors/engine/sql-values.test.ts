@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { parseCsvLine } from './csv.ts'
+import { ConnectorOptions } from './options.ts'
+import { textRowFormat } from './row-format.ts'
+import { coerceValue, formatTimestamp, objectFromRow, parseTimestamp, rowFromObject } from './sql-values.ts'
+
+const columns = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'price', type: 'DOUBLE' },
+  { name: 'ok', type: 'BOOLEAN' },
+  { name: 'name', type: 'STRING' },
+  { name: 'ts', type: 'TIMESTAMP(3)' },
+]
+
+describe('SQL-typed row conversion', () => {
+  it('parses Flink, ISO and zoned timestamp text to epoch millis and formats Flink’s default form', () => {
+    expect(parseTimestamp('2024-03-01 12:00:00')).toBe(Date.UTC(2024, 2, 1, 12))
+    expect(parseTimestamp('2024-03-01 12:00:00.123')).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 123))
+    expect(parseTimestamp('2024-03-01T12:00:00.123456Z')).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 123))
+    expect(parseTimestamp('2024-03-01T14:00:00+02:00')).toBe(Date.UTC(2024, 2, 1, 12))
+    expect(parseTimestamp('yesterday')).toBeUndefined()
+    expect(formatTimestamp(Date.UTC(2024, 2, 1, 12, 0, 0, 7))).toBe('2024-03-01 12:00:00.007')
+  })
+
+  it('coerces numbers, numeric strings, booleans and timestamps by column type', () => {
+    const row = rowFromObject(
+      { id: '42', price: 1.5, ok: 'true', name: 7, ts: '2024-03-01 12:00:00.000' },
+      columns,
+      false,
+    )
+    expect(row).toEqual([42, 1.5, true, '7', Date.UTC(2024, 2, 1, 12)])
+    expect(rowFromObject({ ts: 1000 }, columns, false)).toEqual([null, null, null, null, 1000])
+    expect(() => coerceValue('4.5', columns[0]!)).toThrow('column \'id\' (BIGINT) cannot hold "4.5"')
+    expect(() => rowFromObject({ ok: 'maybe' }, columns, false)).toThrow("column 'ok'")
+    expect(rowFromObject({ id: 'x', ok: 'maybe' }, columns, true)).toEqual([null, null, null, null, null])
+  })
+
+  it('writes timestamps in Flink’s default text form and reads them back', () => {
+    const row = [1, 2.5, false, 'a', Date.UTC(2024, 0, 2, 3, 4, 5, 6)]
+    const object = objectFromRow(row, columns)
+    expect(object).toEqual({ id: 1, price: 2.5, ok: false, name: 'a', ts: '2024-01-02 03:04:05.006' })
+    expect(rowFromObject(object, columns, false)).toEqual(row)
+  })
+
+  it('round-trips CSV lines with quoting and a custom delimiter', () => {
+    const options = ConnectorOptions.validate(
+      { connector: 'filesystem', 'csv.field-delimiter': ';' },
+      { required: [], optional: ['csv.field-delimiter'] },
+    )
+    const format = textRowFormat('csv', columns, options)
+    const row = [1, 2.5, true, 'say "hi"; bye', 0]
+    const line = format.encode(row).toString()
+    expect(line).toBe('1;2.5;true;"say ""hi""; bye";1970-01-01 00:00:00.000')
+    expect(format.decode(Buffer.from(line))).toEqual(row)
+    expect(parseCsvLine('a,,c', ',')).toEqual(['a', '', 'c'])
+    expect(() => format.decode(Buffer.from('1;2'))).toThrow('expected 5 fields, got 2')
+  })
+})

@@ -1,0 +1,116 @@
+import type { Row } from '../../engine/index.ts'
+import type { ConnectorColumn } from './table.ts'
+
+/**
+ * Row ↔ JSON object conversion by column name with SQL-typed coercion, shared by every text format (Kafka
+ * and filesystem, JSON and CSV). TIMESTAMP values are epoch milliseconds in rows and Flink's default
+ * 'yyyy-MM-dd HH:mm:ss.SSS' text (UTC) in output.
+ */
+
+/** A value that does not fit its column's type; the message names the column. */
+export class ValueError extends Error {
+  override readonly name = 'ValueError'
+}
+
+type TypeFamily = 'integer' | 'double' | 'boolean' | 'string' | 'timestamp' | 'other'
+
+function familyOf(type: string): TypeFamily {
+  const base = type
+    .trim()
+    .toUpperCase()
+    .replace(/\(.*$/, '')
+    .replace(/ NOT NULL$/, '')
+  if (['BIGINT', 'INT', 'INTEGER', 'SMALLINT', 'TINYINT'].includes(base)) return 'integer'
+  if (['DOUBLE', 'FLOAT', 'REAL', 'DECIMAL'].includes(base)) return 'double'
+  if (base === 'BOOLEAN') return 'boolean'
+  if (['STRING', 'VARCHAR', 'CHAR'].includes(base)) return 'string'
+  if (base.startsWith('TIMESTAMP')) return 'timestamp'
+  return 'other'
+}
+
+/** 'yyyy-MM-dd HH:mm:ss[.SSS]', optionally with a 'T' and a zone as in ISO-8601; without a zone, UTC. */
+const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/
+
+export function parseTimestamp(text: string): number | undefined {
+  const match = TIMESTAMP_TEXT.exec(text.trim())
+  if (match === null) return undefined
+  const [, date, time, zone] = match
+  // Date.parse keeps at most milliseconds, so longer fractions are cut rather than misread.
+  const millis = Date.parse(`${date}T${time!.replace(/(\.\d{3})\d+$/, '$1')}${zone ?? 'Z'}`)
+  return Number.isNaN(millis) ? undefined : millis
+}
+
+/** Flink's default text form of a TIMESTAMP(3): 'yyyy-MM-dd HH:mm:ss.SSS' (UTC). */
+export function formatTimestamp(millis: number): string {
+  return new Date(millis).toISOString().replace('T', ' ').replace('Z', '')
+}
+
+/** The value as the column's SQL type expects it in a row; null stays null. */
+export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
+  if (value === null || value === undefined) return null
+  const family = familyOf(column.type)
+  const fail = (): never => {
+    throw new ValueError(`column '${column.name}' (${column.type}) cannot hold ${JSON.stringify(value)}`)
+  }
+  switch (family) {
+    case 'integer': {
+      // Avro longs beyond 2^53 arrive as bigint and stay exact.
+      if (typeof value === 'bigint') return value
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+      return typeof number === 'number' && Number.isInteger(number) ? number : fail()
+    }
+    case 'double': {
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+      return typeof number === 'number' && !Number.isNaN(number) ? number : fail()
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value
+      return value === 'true' ? true : value === 'false' ? false : fail()
+    case 'string':
+      return typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value)
+    case 'timestamp': {
+      if (typeof value === 'number' && Number.isFinite(value)) return value
+      return typeof value === 'string' ? (parseTimestamp(value) ?? fail()) : fail()
+    }
+    case 'other':
+      return value
+  }
+}
+
+/** The value as text formats write it: timestamps in Flink's default form, everything else as is. */
+export function outputValue(value: unknown, column: ConnectorColumn): unknown {
+  if (typeof value === 'number' && familyOf(column.type) === 'timestamp') return formatTimestamp(value)
+  if (typeof value === 'bigint') return Number(value)
+  return value
+}
+
+/**
+ * A row from an object keyed by column names; absent fields are null. With `lenient` (Flink's
+ * `*.ignore-parse-errors`) a field that does not fit its type becomes null instead of failing the row.
+ */
+export function rowFromObject(
+  object: Record<string, unknown>,
+  columns: readonly ConnectorColumn[],
+  lenient: boolean,
+): Row {
+  return columns.map((column) => {
+    try {
+      return coerceValue(object[column.name], column)
+    } catch (error) {
+      if (lenient && error instanceof ValueError) return null
+      throw error
+    }
+  })
+}
+
+export function objectFromRow(row: Row, columns: readonly ConnectorColumn[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {}
+  columns.forEach((column, i) => {
+    object[column.name] = outputValue(row[i] ?? null, column)
+  })
+  return object
+}
