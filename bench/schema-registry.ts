@@ -4,6 +4,8 @@
  * PostgreSQL. Prints one JSON line per backend and scenario: requests/s and p50/p99 latency.
  *   npx tsx bench/schema-registry.ts [--duration 10] [--connections 32] [--only pglite|postgres]
  * Set WEIR_BENCH_DATABASE_URL to use an existing PostgreSQL; otherwise a private one is started.
+ * Every request is authenticated (admin token, basic auth as serializers send it) and audited; `/health`
+ * (neither) is measured as the baseline that shows what authentication and audit cost per request.
  * Target (DESIGN.md section 8): get-by-id ≥ 15K requests/s with p99 ≤ 5 ms.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { freePort } from '../infra/services/ports.ts'
 import { startPostgres } from '../infra/services/postgres.ts'
+import { ADMIN_TOKEN_ENV, generateToken } from '../src/catalog/governance/tokens.ts'
 import { progress, report } from './lib/report.ts'
 
 /** The part of autocannon's API used here (the package ships no types). */
@@ -55,6 +58,8 @@ const CONNECTIONS = Number(values.connections)
 const SCHEMAS = Number(values.schemas)
 const WEIR = fileURLToPath(new URL('../bin/weir.js', import.meta.url))
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json'
+const ADMIN_TOKEN = generateToken().token
+const AUTH = { authorization: `Basic ${Buffer.from(`weir:${ADMIN_TOKEN}`).toString('base64')}` }
 
 function schemaNumber(index: number): string {
   return JSON.stringify({
@@ -77,6 +82,7 @@ async function startServer(args: string[]): Promise<{ url: string; child: ChildP
     [WEIR, 'udm', 'serve', '--port', String(port), '--log-level', 'warn', ...args],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, [ADMIN_TOKEN_ENV]: ADMIN_TOKEN },
     },
   )
   const url = `http://127.0.0.1:${port}`
@@ -107,7 +113,7 @@ async function register(url: string): Promise<Array<{ id: number; subject: strin
     const schema = schemaNumber(index)
     const response = await fetch(`${url}/subjects/${subject}/versions`, {
       method: 'POST',
-      headers: { 'content-type': JSON_TYPE },
+      headers: { ...AUTH, 'content-type': JSON_TYPE },
       body: JSON.stringify({ schema }),
     })
     if (!response.ok) throw new Error(`registering ${subject} failed: ${await response.text()}`)
@@ -151,11 +157,12 @@ async function runBackend(backend: string, serverArgs: string[]): Promise<void> 
   try {
     progress(`${backend}: registering ${SCHEMAS} schemas`)
     const registered = await register(url)
+    await measure(backend, 'health-unauthenticated-unaudited', url, [{ method: 'GET', path: '/health' }])
     await measure(
       backend,
       'get-schema-by-id',
       url,
-      registered.map(({ id }) => ({ method: 'GET', path: `/schemas/ids/${id}` })),
+      registered.map(({ id }) => ({ method: 'GET', path: `/schemas/ids/${id}`, headers: AUTH })),
     )
     await measure(
       backend,
@@ -164,7 +171,7 @@ async function runBackend(backend: string, serverArgs: string[]): Promise<void> 
       registered.map(({ subject, schema }) => ({
         method: 'POST',
         path: `/subjects/${subject}`,
-        headers: { 'content-type': JSON_TYPE },
+        headers: { ...AUTH, 'content-type': JSON_TYPE },
         body: JSON.stringify({ schema }),
       })),
     )

@@ -5,6 +5,7 @@
 
 import type { CatalogDocument } from './catalog-document.ts'
 import { type CatalogDatabase, type CatalogDatabaseOptions, openCatalogDatabase } from './db/connection.ts'
+import { GovernanceService } from './governance/service.ts'
 import { CatalogError } from './locations/errors.ts'
 import {
   type CatalogChanges,
@@ -21,6 +22,8 @@ export interface CatalogOptions {
   database: CatalogDatabaseOptions
   registry?: SchemaRegistryOptions
   locations?: Omit<LocationServiceOptions, 'subjectInfo'>
+  /** Where a failed audit write is reported (the server log). */
+  onAuditError?: (error: unknown) => void
 }
 
 export interface ApplyReport extends CatalogChanges {
@@ -31,12 +34,17 @@ export interface ApplyReport extends CatalogChanges {
 export class Catalog {
   readonly registry: SchemaRegistry
   readonly locations: LocationService
+  readonly governance: GovernanceService
 
   private constructor(
     readonly database: CatalogDatabase,
     options: CatalogOptions,
   ) {
     this.registry = new SchemaRegistry(database.db, options.registry)
+    this.governance = new GovernanceService(
+      database.db,
+      options.onAuditError === undefined ? {} : { onAuditError: options.onAuditError },
+    )
     this.locations = new LocationService(database.db, {
       ...options.locations,
       subjectInfo: (subject) => this.registry.latestSchemaInfo(subject),
@@ -95,7 +103,9 @@ export class Catalog {
     return report
   }
 
-  close(): Promise<void> {
+  /** Writes the queued audit records first, so none is lost on shutdown. */
+  async close(): Promise<void> {
+    await this.governance.audit.flush()
     return this.database.close()
   }
 }

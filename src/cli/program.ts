@@ -4,6 +4,7 @@ import { registerCatalogCommands } from './commands/catalog.ts'
 import { registerClusterCommands } from './commands/cluster.ts'
 import { registerDataCommands } from './commands/data.ts'
 import { registerDatasetCommands } from './commands/dataset.ts'
+import { registerGovernanceCommands } from './commands/governance.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
 import { registerUdmCommands } from './commands/udm.ts'
 
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerSchemaCommands(program)
   registerClusterCommands(program)
   registerDatasetCommands(program)
+  registerGovernanceCommands(program)
   registerCatalogCommands(program)
   registerDataCommands(program)
 

@@ -13,10 +13,15 @@ import Fastify, {
   LogController,
 } from 'fastify'
 import type { Catalog } from '../catalog/catalog.ts'
+import { createCatalogMetrics } from '../catalog/governance/metrics.ts'
+import { ADMIN_TOKEN_ENV } from '../catalog/governance/tokens.ts'
 import { WEIR_VERSION } from '../version.ts'
 import { registerErrorHandling } from './errors.ts'
+import { registerEnforcement } from './governance/enforcement.ts'
+import { SubjectIndexCache } from './governance/subject-index.ts'
 import { registerBodyParsers } from './http.ts'
 import { OPS_TAG, REGISTRY_TAG, UDM_TAG } from './openapi.ts'
+import { registerGovernanceRoutes, registerLineageRoutes } from './routes/governance.ts'
 import { type OperationsState, registerOperationRoutes } from './routes/operations.ts'
 import { registerConfigRoutes } from './routes/registry-config.ts'
 import { registerSchemaRoutes } from './routes/registry-schemas.ts'
@@ -32,18 +37,25 @@ export interface ServerOptions {
   loggerInstance?: FastifyBaseLogger
   /** Closes the catalog when the server closes (the server opened it). */
   closeCatalog?: boolean
+  /** The bootstrap admin token of an empty catalog; default WEIR_ADMIN_TOKEN, else a new one is logged once. */
+  adminToken?: string
+  /** Request bodies larger than this are refused with 413; 1 MiB by default. */
+  bodyLimit?: number
+  /** Require a token for /metrics. */
+  protectMetrics?: boolean
 }
 
 export type WeirServer = FastifyInstance & { readonly operations: OperationsState }
 
-const BODY_LIMIT = 16 * 1024 * 1024
+/** Schemas and catalog documents are kilobytes; a megabyte leaves room without inviting memory exhaustion. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 export async function buildServer(options: ServerOptions): Promise<WeirServer> {
   const app = Fastify({
     ...(options.loggerInstance === undefined
       ? { logger: options.logger ?? false }
       : { loggerInstance: options.loggerInstance }),
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Subject names are often long (com.example.events.PageView-value) and may be URL-encoded.
     routerOptions: { maxParamLength: 1000 },
     // One line per request is logged by the hook below, at a level that keeps the hot path quiet.
@@ -57,6 +69,21 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   registerBodyParsers(app)
   registerErrorHandling(app)
+  const metrics = createCatalogMetrics({ catalogSizes: () => options.catalog.governance.catalogSizes() })
+  registerEnforcement(app, {
+    context: { catalog: options.catalog, subjects: new SubjectIndexCache(options.catalog) },
+    metrics,
+    protectMetrics: options.protectMetrics === true,
+  })
+  const bootstrap = await options.catalog.governance.bootstrap({
+    [ADMIN_TOKEN_ENV]: options.adminToken ?? process.env[ADMIN_TOKEN_ENV],
+  })
+  if (bootstrap?.source === 'generated') {
+    app.log.warn(
+      { adminToken: bootstrap.token },
+      'empty catalog: created principal admin with this token; it is shown only now, so store it (set WEIR_ADMIN_TOKEN to choose it instead)',
+    )
+  }
 
   if (options.logger || options.loggerInstance !== undefined) {
     // The level is fixed for the process; checking it once keeps the hot path free of log-line building.
@@ -90,7 +117,9 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
     },
   })
 
-  registerOperationRoutes(app, options.catalog, operations)
+  registerOperationRoutes(app, options.catalog, operations, metrics.registry)
+  registerGovernanceRoutes(app, options.catalog.governance)
+  registerLineageRoutes(app, options.catalog.governance)
   registerClusterRoutes(app, options.catalog.locations)
   registerDatasetRoutes(app, options.catalog)
   registerSubjectRoutes(app, options.catalog.registry)

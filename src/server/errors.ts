@@ -68,7 +68,7 @@ function describeClientError(error: Partial<FastifyError>, request: FastifyReque
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return `Unsupported Content-Type '${request.headers['content-type'] ?? ''}'; send application/json or application/vnd.schemaregistry.v1+json.`
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is too large (the limit is 16 MiB); send a smaller document.'
+      return 'The request body is too large; send a smaller document (the server sets the limit, 1 MiB by default).'
     default:
       return error.message ?? 'Bad request.'
   }

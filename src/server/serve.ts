@@ -14,8 +14,12 @@ export interface ServeOptions {
   database: CatalogDatabaseOptions
   host: string
   port: number
-  /** Let `resolve?includeSecrets=true` hand out secrets (until grants exist, to every caller). */
+  /** Let `resolve?includeSecrets=true` hand out secrets, to callers that own the dataset. */
   allowSecrets?: boolean
+  /** See ServerOptions. */
+  adminToken?: string
+  bodyLimit?: number
+  protectMetrics?: boolean
   defaultEnvironment?: string
   logLevel?: string
   /** A logger to use (tests pass a silent one); otherwise JSON lines on stdout at `logLevel`. */
@@ -44,6 +48,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   )
   const catalog = await Catalog.open({
     database: options.database,
+    onAuditError: (error) => log.error({ err: error }, 'could not write audit records'),
     locations: {
       secretAccess: options.allowSecrets === true ? ALLOW_SECRETS : DENY_SECRETS,
       ...(options.defaultEnvironment === undefined ? {} : { defaultEnvironment: options.defaultEnvironment }),
@@ -51,7 +56,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   })
   let app: WeirServer
   try {
-    app = await buildServer({ catalog, loggerInstance: log })
+    app = await buildServer({
+      catalog,
+      loggerInstance: log,
+      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+      ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+      ...(options.protectMetrics === undefined ? {} : { protectMetrics: options.protectMetrics }),
+    })
     await app.listen({ host: options.host, port: options.port })
   } catch (error) {
     await catalog.close()

@@ -14,6 +14,8 @@ import type { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogDocument } from '../../src/catalog/catalog-document.ts'
+import { generateToken } from '../../src/catalog/governance/tokens.ts'
+import { UdmClientError } from '../../src/client/errors.ts'
 import { connect, type DatasetRecord, DEAD_LETTER_HEADERS, type Udm } from '../../src/client/index.ts'
 import { kafkaClient } from '../../src/connectors/kafka/client.ts'
 import { KafkaReader } from '../../src/connectors/kafka/reader.ts'
@@ -23,6 +25,7 @@ import { type RunningServer, startServer } from '../../src/server/serve.ts'
 import { useService } from '../harness/services.ts'
 
 const silent = pino({ level: 'silent' }) as FastifyBaseLogger
+const ADMIN_TOKEN = generateToken().token
 
 const PAGEVIEW_V1 = JSON.stringify({
   type: 'record',
@@ -113,7 +116,13 @@ beforeAll(async () => {
   })
   await admin.disconnect()
 
-  server = await startServer({ database: { inMemory: true }, host: '127.0.0.1', port: 0, logger: silent })
+  server = await startServer({
+    database: { inMemory: true },
+    host: '127.0.0.1',
+    port: 0,
+    logger: silent,
+    adminToken: ADMIN_TOKEN,
+  })
   const document = readCatalogDocument({
     schemas: [
       { subject: 'sdk.pageview-value', schemaType: 'AVRO', schema: PAGEVIEW_V1 },
@@ -164,7 +173,7 @@ beforeAll(async () => {
     ],
   })
   await server.catalog.apply(document)
-  udm = await connect({ url: server.url })
+  udm = await connect({ url: server.url, token: ADMIN_TOKEN })
 })
 
 afterAll(async () => {
@@ -184,7 +193,7 @@ describe('client SDK', () => {
 
     // The schema evolves: a field with a default is added. A new connection reads with v2.
     await server.catalog.registry.register('sdk.pageview-value', { schema: PAGEVIEW_V2 })
-    const evolved = await connect({ url: server.url })
+    const evolved = await connect({ url: server.url, token: ADMIN_TOKEN })
     try {
       const records = await readUntil(
         evolved.dataset<PageView>('sdk.pageview').read({ group: `g-${suffix}` }),
@@ -199,7 +208,10 @@ describe('client SDK', () => {
   })
 
   it('reads records produced by the Confluent serializer, and the Confluent deserializer reads ours', async () => {
-    const confluent = new SchemaRegistryClient({ baseURLs: [server.url] })
+    const confluent = new SchemaRegistryClient({
+      baseURLs: [server.url],
+      basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `weir:${ADMIN_TOKEN}` },
+    })
     // Weir names subjects after the logical dataset, not the topic, so the serializer is told the subject.
     const serializer = new AvroSerializer(confluent, SerdeType.VALUE, {
       useLatestVersion: true,
@@ -299,5 +311,37 @@ describe('client SDK', () => {
   it('explains what is wrong when a dataset is used the wrong way', async () => {
     await expect(udm.dataset('sdk.user').write([{ user_id: 1 }])).rejects.toThrow(/has no kafka location/)
     await expect(udm.dataset('sdk.missing').write([{}])).rejects.toThrow(/sdk\.missing/)
+  })
+
+  it('lets a viewer of a dataset read it but not write it', async () => {
+    const governance = server.catalog.governance
+    const name = `viewer-${suffix}`
+    await governance.createPrincipal({ name, kind: 'service' }, 'test')
+    await governance.addGrant(
+      { grantee: { kind: 'principal', name }, role: 'viewer', scope: 'sdk.pageview' },
+      'test',
+    )
+    const viewer = await connect({
+      url: server.url,
+      token: (await governance.createToken(name, {}, 'test')).token,
+    })
+    try {
+      const denied = await viewer
+        .dataset<PageView>('sdk.pageview')
+        .write([{ user_id: 1, url: '/nope', ts: 1 }])
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+      expect(denied).toBeInstanceOf(UdmClientError)
+      expect((denied as UdmClientError).status).toBe(403)
+      const records = await readUntil(
+        viewer.dataset<PageView>('sdk.pageview').read({ group: `viewer-${suffix}`, from: 'earliest' }),
+        1,
+      )
+      expect(records.length).toBeGreaterThan(0)
+    } finally {
+      await viewer.close()
+    }
   })
 })

@@ -7,10 +7,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FastifyBaseLogger } from 'fastify'
+import { sql } from 'kysely'
+import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { ADMIN_TOKEN_ENV } from '../../src/catalog/governance/tokens.ts'
 import { buildProgram } from '../../src/cli/program.ts'
-import { EXAMPLE_CATALOG_PATH, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2 } from './helpers.ts'
+import { startServer } from '../../src/server/serve.ts'
+import { ADMIN_TOKEN, EXAMPLE_CATALOG_PATH, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2 } from './helpers.ts'
 
+const silent = pino({ level: 'silent' }) as FastifyBaseLogger
 const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
 const EXAMPLE = fileURLToPath(EXAMPLE_CATALOG_PATH)
 
@@ -50,6 +56,7 @@ async function weir(...args: string[]): Promise<Run> {
 function serve(dataDir: string): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
   const child = spawn(process.execPath, [WEIR, 'udm', 'serve', '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, [ADMIN_TOKEN_ENV]: ADMIN_TOKEN },
   })
   let logs = ''
   return new Promise((resolve, reject) => {
@@ -80,9 +87,11 @@ describe('weir CLI for UDM', () => {
   let server: Awaited<ReturnType<typeof serve>>
 
   beforeAll(async () => {
+    process.env.WEIR_TOKEN = ADMIN_TOKEN
     server = await serve(dataDir)
   })
   afterAll(() => {
+    delete process.env.WEIR_TOKEN
     if (server?.child.exitCode === null) server.child.kill('SIGKILL')
   })
 
@@ -201,6 +210,81 @@ describe('weir CLI for UDM', () => {
     expect((await weir('dataset', 'create', '--file', file, '--url', server.url)).err).toMatch(
       /dataset\.yaml at line \d+, column \d+/,
     )
+  })
+
+  it('creates a principal with a token and a grant; its denied access shows in weir audit query', async () => {
+    const created = await weir('principal', 'create', 'bob', '--kind', 'service', '--url', server.url)
+    expect(created.err).toBe('')
+    const { token } = JSON.parse((await weir('token', 'create', 'bob', '--url', server.url)).out) as {
+      token: string
+    }
+    expect(token).toMatch(/^weir_/)
+    expect(
+      (await weir('grant', 'add', 'viewer', 'traffic.pageview', '--principal', 'bob', '--url', server.url))
+        .err,
+    ).toBe('')
+    expect((await weir('grant', 'list', '--url', server.url)).out).toContain(
+      'principal:bob\tviewer\ttraffic.pageview',
+    )
+
+    const allowed = await weir('dataset', 'get', 'traffic.pageview', '--url', server.url, '--token', token)
+    expect(allowed.exitCode).toBe(0)
+    const denied = await weir('dataset', 'get', 'trade.order', '--url', server.url, '--token', token)
+    expect(denied.exitCode).toBe(1)
+    expect(denied.err).toContain('Forbidden')
+    const noToken = await weir('dataset', 'list', '--url', server.url, '--token', 'weir_not_a_token')
+    expect(noToken.err).toContain('Unauthorized')
+
+    const audit = await weir(
+      'audit',
+      'query',
+      '--principal',
+      'bob',
+      '--result',
+      'denied',
+      '--url',
+      server.url,
+    )
+    const records = JSON.parse(audit.out) as Array<Record<string, unknown>>
+    expect(records[0]).toMatchObject({
+      principal: 'bob',
+      action: 'dataset.read',
+      resource: 'dataset:trade.order',
+      result: 'denied',
+    })
+    const exported = await weir('audit', 'query', '--principal', 'bob', '--jsonl', '--url', server.url)
+    const lines = exported.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { result: string })
+    expect(lines.map((line) => line.result)).toEqual(['allowed', 'denied'])
+    expect((await weir('audit', 'verify', '--url', server.url)).out).toMatch(
+      /audit trail intact: \d+ records/,
+    )
+  })
+
+  it('reports the first tampered record with weir audit verify', async () => {
+    const local = await startServer({
+      database: { inMemory: true },
+      host: '127.0.0.1',
+      port: 0,
+      logger: silent,
+      adminToken: ADMIN_TOKEN,
+    })
+    try {
+      for (let i = 0; i < 3; i++) await weir('principal', 'list', '--url', local.url)
+      await local.catalog.governance.audit.flush()
+      const db = local.catalog.database.db
+      // Only someone able to switch the trigger off can change a record; the chain still shows it.
+      await sql`ALTER TABLE gov_audit DISABLE TRIGGER gov_audit_append_only`.execute(db)
+      await sql`UPDATE gov_audit SET reason = 'nothing to see' WHERE sequence = 2`.execute(db)
+      await sql`ALTER TABLE gov_audit ENABLE TRIGGER gov_audit_append_only`.execute(db)
+      const verified = await weir('audit', 'verify', '--url', local.url)
+      expect(verified.exitCode).toBe(1)
+      expect(verified.err).toContain('audit trail BROKEN at record 2 (altered)')
+    } finally {
+      await local.stop()
+    }
   })
 
   it('refuses the embedded store while the server holds it, and works on it after a graceful shutdown', async () => {

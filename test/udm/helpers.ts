@@ -6,8 +6,13 @@ import {
   parseDefinitionText,
   readCatalogDocument,
 } from '../../src/catalog/catalog-document.ts'
+import { generateToken } from '../../src/catalog/governance/tokens.ts'
 import { CatalogError } from '../../src/catalog/locations/errors.ts'
 import { RegistryError } from '../../src/catalog/registry/errors.ts'
+
+/** The bootstrap admin token the test servers are started with (`adminToken`). */
+export const ADMIN_TOKEN = generateToken().token
+export const ADMIN_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` }
 
 let counter = 0
 /** A name no other test in the run uses: tests share one database per file. */

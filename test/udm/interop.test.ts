@@ -27,7 +27,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CatalogDatabaseOptions } from '../../src/catalog/db/connection.ts'
 import { type RunningServer, startServer } from '../../src/server/serve.ts'
 import { freshPostgresDatabase } from '../harness/services.ts'
-import { avroRecord, ORDER_PROTO, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2, unique } from './helpers.ts'
+import {
+  ADMIN_TOKEN,
+  avroRecord,
+  ORDER_PROTO,
+  PAGEVIEW_BREAKING,
+  PAGEVIEW_V1,
+  PAGEVIEW_V2,
+  unique,
+} from './helpers.ts'
 
 const silent = pino({ level: 'silent' }) as FastifyBaseLogger
 
@@ -91,19 +99,40 @@ function orderDescriptor(packageName: string): DescMessage {
   return createFileRegistry(file, () => undefined).getMessage(`${packageName}.Order`)!
 }
 
+/** Both clients authenticate with HTTP basic auth, the token as password, as Flink's avro-confluent does. */
+function confluentConfig(url: string) {
+  return {
+    baseURLs: [url],
+    basicAuthCredentials: {
+      credentialsSource: 'USER_INFO' as const,
+      userInfo: `weir:${ADMIN_TOKEN}`,
+    },
+  }
+}
+
+function kafkajsConfig(url: string) {
+  return { host: url, auth: { username: 'weir', password: ADMIN_TOKEN } }
+}
+
 function interopSuite(label: string, database: () => Promise<CatalogDatabaseOptions>): void {
   describe(`Confluent clients against Weir on ${label}`, () => {
     let server: RunningServer
 
     beforeAll(async () => {
-      server = await startServer({ database: await database(), host: '127.0.0.1', port: 0, logger: silent })
+      server = await startServer({
+        database: await database(),
+        host: '127.0.0.1',
+        port: 0,
+        logger: silent,
+        adminToken: ADMIN_TOKEN,
+      })
     })
     afterAll(async () => {
       await server?.stop()
     })
 
     it('@confluentinc/schemaregistry: registers, fetches by id and round-trips Avro records', async () => {
-      const client = new SchemaRegistryClient({ baseURLs: [server.url] })
+      const client = new SchemaRegistryClient(confluentConfig(server.url))
       const topic = unique('pageviews-')
       const subject = `${topic}-value`
       const id = await client.register(subject, { schemaType: 'AVRO', schema: PAGEVIEW_V1 })
@@ -122,7 +151,7 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
       expect(bytes.readInt32BE(1)).toBe(id)
       // A fresh client, as on the consumer side: it must fetch the writer schema by id from Weir.
       const consumer = new AvroDeserializer(
-        new SchemaRegistryClient({ baseURLs: [server.url] }),
+        new SchemaRegistryClient(confluentConfig(server.url)),
         SerdeType.VALUE,
         {},
       )
@@ -139,8 +168,18 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
       ).toBe(false)
     })
 
+    it('both clients are refused with 40101 without credentials or with a wrong token', async () => {
+      const anonymous = new SchemaRegistryClient({ baseURLs: [server.url] })
+      await expect(anonymous.getAllSubjects()).rejects.toMatchObject({ status: 401, errorCode: 40101 })
+      const wrong = new KafkajsRegistry({
+        host: server.url,
+        auth: { username: 'weir', password: 'weir_nope' },
+      })
+      await expect(wrong.getLatestSchemaId('anything-value')).rejects.toThrow(/Unauthorized/)
+    })
+
     it('@confluentinc/schemaregistry: surfaces incompatible and invalid schemas as RestErrors with Confluent codes', async () => {
-      const client = new SchemaRegistryClient({ baseURLs: [server.url] })
+      const client = new SchemaRegistryClient(confluentConfig(server.url))
       const subject = unique('strict-')
       await client.register(subject, { schemaType: 'AVRO', schema: PAGEVIEW_V1 })
       const incompatible = await client
@@ -170,7 +209,7 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
     })
 
     it('@confluentinc/schemaregistry: serializes and deserializes Protobuf messages (serialized descriptor form)', async () => {
-      const client = new SchemaRegistryClient({ baseURLs: [server.url] })
+      const client = new SchemaRegistryClient(confluentConfig(server.url))
       const topic = unique('orders-')
       const Order = orderDescriptor(`weir.${unique('interop')}`)
       const serializer = new ProtobufSerializer(client, SerdeType.VALUE, {
@@ -193,7 +232,7 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
       expect(stored.schema).toContain('map<string, string> attributes = 5;')
 
       const consumer = new ProtobufDeserializer(
-        new SchemaRegistryClient({ baseURLs: [server.url] }),
+        new SchemaRegistryClient(confluentConfig(server.url)),
         SerdeType.VALUE,
         {},
       )
@@ -214,7 +253,7 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
     })
 
     it('@kafkajs/confluent-schema-registry: registers Avro and Protobuf, encodes and decodes', async () => {
-      const registry = new KafkajsRegistry({ host: server.url })
+      const registry = new KafkajsRegistry(kafkajsConfig(server.url))
       const avroSubject = unique('kafkajs-avro-')
       const { id: avroId } = await registry.register(
         { type: KafkajsSchemaType.AVRO, schema: PAGEVIEW_V1 },
@@ -223,7 +262,7 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
       // First registration sets the subject's level, as the client does.
       expect(await registry.getLatestSchemaId(avroSubject)).toBe(avroId)
       const encoded = await registry.encode(avroId, { user_id: 7, url: '/home' })
-      expect(await new KafkajsRegistry({ host: server.url }).decode(encoded)).toEqual({
+      expect(await new KafkajsRegistry(kafkajsConfig(server.url)).decode(encoded)).toEqual({
         user_id: 7,
         url: '/home',
       })
@@ -236,7 +275,7 @@ function interopSuite(label: string, database: () => Promise<CatalogDatabaseOpti
       // The client loads .proto text with protobufjs defaults: field names become camelCase.
       const order = { orderId: 'o-9', userId: 3, gmvCents: 1250 }
       const protoBytes = await registry.encode(protoId, order)
-      const decoded = (await new KafkajsRegistry({ host: server.url }).decode(protoBytes)) as Record<
+      const decoded = (await new KafkajsRegistry(kafkajsConfig(server.url)).decode(protoBytes)) as Record<
         string,
         unknown
       >

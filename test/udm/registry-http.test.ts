@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/catalog/catalog.ts'
 import { buildServer, type WeirServer } from '../../src/server/app.ts'
-import { ORDER_PROTO, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2, unique } from './helpers.ts'
+import {
+  ADMIN_HEADERS,
+  ADMIN_TOKEN,
+  ORDER_PROTO,
+  PAGEVIEW_BREAKING,
+  PAGEVIEW_V1,
+  PAGEVIEW_V2,
+  unique,
+} from './helpers.ts'
 
 const VND = 'application/vnd.schemaregistry.v1+json'
 
@@ -15,7 +23,7 @@ describe('schema registry HTTP API', () => {
 
   beforeAll(async () => {
     catalog = await Catalog.open({ database: { inMemory: true } })
-    app = await buildServer({ catalog })
+    app = await buildServer({ catalog, adminToken: ADMIN_TOKEN })
   })
   afterAll(async () => {
     await app?.close()
@@ -32,10 +40,10 @@ describe('schema registry HTTP API', () => {
       method,
       url,
       ...(body === undefined
-        ? {}
+        ? { headers: ADMIN_HEADERS }
         : {
             payload: typeof body === 'string' ? body : JSON.stringify(body),
-            headers: { 'content-type': contentType },
+            headers: { ...ADMIN_HEADERS, 'content-type': contentType },
           }),
     })
     return {
@@ -232,7 +240,7 @@ describe('schema registry HTTP API', () => {
     const soft = await app.inject({
       method: 'DELETE',
       url: `/subjects/${referencing}/versions/1`,
-      headers: { 'content-type': VND },
+      headers: { ...ADMIN_HEADERS, 'content-type': VND },
     })
     expect(soft.statusCode).toBe(200)
     expect(JSON.parse(soft.body)).toBe(1)

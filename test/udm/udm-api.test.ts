@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/catalog/catalog.ts'
 import { ALLOW_SECRETS } from '../../src/catalog/locations/secrets.ts'
 import { buildServer, type WeirServer } from '../../src/server/app.ts'
-import { exampleCatalog, unique } from './helpers.ts'
+import { ADMIN_HEADERS, ADMIN_TOKEN, exampleCatalog, unique } from './helpers.ts'
 
 describe('UDM API', () => {
   let catalog: Catalog
@@ -11,7 +11,7 @@ describe('UDM API', () => {
 
   beforeAll(async () => {
     catalog = await Catalog.open({ database: { inMemory: true } })
-    app = await buildServer({ catalog })
+    app = await buildServer({ catalog, adminToken: ADMIN_TOKEN })
   })
   afterAll(async () => {
     await app?.close()
@@ -22,6 +22,7 @@ describe('UDM API', () => {
     const response = await app.inject({
       method,
       url,
+      headers: ADMIN_HEADERS,
       ...(body === undefined ? {} : { payload: body as object }),
     })
     return {
@@ -205,7 +206,7 @@ describe('UDM API', () => {
       method: 'POST',
       url: '/api/v1/clusters',
       payload: '{"name":',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
     })
     expect(malformed.statusCode).toBe(400)
     expect(JSON.parse(malformed.body)).toMatchObject({
@@ -218,7 +219,7 @@ describe('UDM API', () => {
       database: { inMemory: true },
       locations: { secretAccess: ALLOW_SECRETS, env: { KAFKA_SECRET: 'p4ss' } },
     })
-    const trustedApp = await buildServer({ catalog: trusted, closeCatalog: true })
+    const trustedApp = await buildServer({ catalog: trusted, closeCatalog: true, adminToken: ADMIN_TOKEN })
     try {
       await trusted.locations.putCluster(
         {
@@ -240,13 +241,18 @@ describe('UDM API', () => {
       const response = await trustedApp.inject({
         method: 'GET',
         url: '/api/v1/resolve/sec.events?includeSecrets=true',
+        headers: ADMIN_HEADERS,
       })
       expect(JSON.parse(response.body)).toMatchObject({
         secretsResolved: true,
         locations: [{ cluster: { properties: { 'sasl.password': 'p4ss' } } }],
       })
       // Every other answer keeps the reference.
-      const cluster = await trustedApp.inject({ method: 'GET', url: '/api/v1/clusters/kafka-sasl' })
+      const cluster = await trustedApp.inject({
+        method: 'GET',
+        url: '/api/v1/clusters/kafka-sasl',
+        headers: ADMIN_HEADERS,
+      })
       expect(JSON.parse(cluster.body).properties['sasl.password']).toBe('env:KAFKA_SECRET')
     } finally {
       await trustedApp.close()

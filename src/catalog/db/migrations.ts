@@ -4,12 +4,14 @@
  * migration that has shipped.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import * as governance from '../governance/migration.ts'
 import * as udmCore from './migrations/0001_udm_core.ts'
 import * as protobufMessage from './migrations/0002_protobuf_message.ts'
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_udm_core': udmCore,
   '0002_protobuf_message': protobufMessage,
+  '0003_governance': governance,
 }
 
 const provider: MigrationProvider = {

@@ -6,6 +6,7 @@
  * and come back parsed on both PGlite and PostgreSQL.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { GovernanceTables } from '../governance/tables.ts'
 
 /** A JSON column: read as a parsed value, written as JSON text. */
 export type JsonColumn<T> = ColumnType<T, string, string>
@@ -106,7 +107,7 @@ export interface RegistryConfigTable {
   updated_at: UpdatedAt
 }
 
-export interface CatalogTables {
+export interface CatalogTables extends GovernanceTables {
   udm_clusters: ClusterTable
   udm_datasets: DatasetTable
   udm_locations: LocationTable

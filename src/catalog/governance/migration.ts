@@ -1,7 +1,6 @@
 /**
- * Migration `0002_governance`: principals, groups, tokens, grants, the audit trail and lineage. Register it in
- * db/migrations.ts as `'0002_governance': governance` (`import * as governance from
- * '../governance/migration.ts'`). Plain SQL that runs unchanged on PGlite and PostgreSQL, one statement per
+ * Migration `0003_governance` (registered in db/migrations.ts): principals, groups, tokens, grants, the audit
+ * trail and lineage. Plain SQL that runs unchanged on PGlite and PostgreSQL, one statement per
  * query because PGlite's extended protocol takes no more.
  *
  * Grants and tokens reference principals and groups by id with ON DELETE CASCADE: a principal deleted and later

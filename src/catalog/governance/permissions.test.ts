@@ -30,12 +30,14 @@ const REQUIRED: Record<Action, Role | 'authenticated'> = {
   'dataset.list': 'authenticated',
   'dataset.read': 'viewer',
   'dataset.write': 'editor',
+  'dataset.secrets': 'owner',
   'dataset.update': 'editor',
   'dataset.delete': 'owner',
   'schema.list': 'authenticated',
   'schema.read': 'viewer',
   'schema.write': 'editor',
   'schema.delete': 'owner',
+  'grant.list': 'authenticated',
   'grant.read': 'viewer',
   'grant.manage': 'owner',
   'cluster.read': 'authenticated',
@@ -45,6 +47,8 @@ const REQUIRED: Record<Action, Role | 'authenticated'> = {
   'audit.read': 'owner',
   'lineage.read': 'viewer',
   'lineage.write': 'editor',
+  'metrics.read': 'authenticated',
+  'docs.read': 'authenticated',
 }
 
 const RANK = { authenticated: -1, viewer: 0, editor: 1, owner: 2, admin: 3 }

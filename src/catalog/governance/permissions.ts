@@ -30,6 +30,11 @@ export const ACTIONS = {
   'dataset.read': { requires: 'viewer', on: ['dataset'] },
   /** Writing data through the SDK. */
   'dataset.write': { requires: 'editor', on: ['dataset'] },
+  /**
+   * Connection secrets in a resolve (`includeSecrets=true`): they open the data to anyone holding them, outside
+   * every grant, so only the dataset's owners get them (and only on a server started with --allow-secrets).
+   */
+  'dataset.secrets': { requires: 'owner', on: ['dataset'] },
   /** Creating or changing a dataset's definition. */
   'dataset.update': { requires: 'editor', on: ['dataset'] },
   /** Deleting a dataset breaks every job reading it, so it takes an owner. */
@@ -40,6 +45,8 @@ export const ACTIONS = {
   'schema.write': { requires: 'editor', on: ['subject'] },
   /** Deleting versions breaks consumers that still read them, so it takes an owner. */
   'schema.delete': { requires: 'owner', on: ['subject'] },
+  /** The grant list, filtered to the grants on scopes the caller may read. */
+  'grant.list': { requires: 'authenticated', on: ['global'] },
   'grant.read': { requires: 'viewer', on: ['dataset', 'namespace', 'global'] },
   'grant.manage': { requires: 'owner', on: ['dataset', 'namespace', 'global'] },
   'cluster.read': { requires: 'authenticated', on: ['cluster', 'global'] },
@@ -54,6 +61,10 @@ export const ACTIONS = {
   'lineage.read': { requires: 'viewer', on: ['dataset', 'global'] },
   /** OpenLineage events name arbitrary datasets, so reporting lineage needs editor on `*`. */
   'lineage.write': { requires: 'editor', on: ['global'] },
+  /** Prometheus metrics, when the server is configured to protect them. */
+  'metrics.read': { requires: 'authenticated', on: ['global'] },
+  /** The OpenAPI document. */
+  'docs.read': { requires: 'authenticated', on: ['global'] },
 } as const satisfies Record<string, ActionRule>
 
 export type Action = keyof typeof ACTIONS

@@ -1,5 +1,5 @@
 /**
- * The governance tables of migration `0002_governance` as Kysely sees them. The storage step adds
+ * The governance tables of migration `0003_governance` as Kysely sees them. The storage step adds
  * `GovernanceTables` to `CatalogTables` (db/tables.ts) with `extends`.
  */
 import type { ColumnType, Generated } from 'kysely'

@@ -128,17 +128,25 @@ export class HttpUdmClient implements UdmClient {
   readonly target: string
   private readonly base: string
 
-  constructor(url: string) {
+  private readonly authorization: Record<string, string>
+
+  /** `token` is sent as a bearer token on every route (the server accepts it on registry routes too). */
+  constructor(url: string, token?: string) {
     this.base = url.replace(/\/+$/, '')
     this.target = this.base
+    this.authorization = token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` }
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One request; the answer's JSON, or the server's error as a typed error. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers:
+          body === undefined
+            ? this.authorization
+            : { ...this.authorization, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
     } catch (error) {

@@ -14,6 +14,7 @@ export const DEFAULT_PORT = 8081
 
 export interface TargetOptions {
   url?: string
+  token?: string
   dataDir?: string
   databaseUrl?: string
 }
@@ -22,6 +23,7 @@ export interface TargetOptions {
 export function withTargetOptions(command: Command): Command {
   return command
     .option('--url <url>', 'a running UDM server, e.g. http://127.0.0.1:8081 (default: $WEIR_UDM_URL)')
+    .option('--token <token>', 'the API token to call the server with (default: $WEIR_TOKEN)')
     .option(
       '--data-dir <dir>',
       `the embedded catalog's data directory, used when no --url is given (default: ${DEFAULT_DATA_DIR})`,
@@ -40,11 +42,15 @@ export async function openClient(options: TargetOptions): Promise<UdmClient> {
         'give either --url (a server) or --data-dir / --database-url (a catalog), not both',
       )
     }
-    return new HttpUdmClient(url)
+    return new HttpUdmClient(url, tokenOf(options))
   }
   if (databaseUrl !== undefined && databaseUrl !== '')
     return EmbeddedUdmClient.open({ databaseUrl, poolSize: 2 })
   return EmbeddedUdmClient.open({ dataDir: options.dataDir ?? DEFAULT_DATA_DIR })
+}
+
+export function tokenOf(options: TargetOptions): string | undefined {
+  return options.token ?? process.env.WEIR_TOKEN
 }
 
 /** Opens the client, runs the action, closes the client; failures print one line and set exit code 1. */

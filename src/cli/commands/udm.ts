@@ -11,6 +11,8 @@ interface ServeFlags {
   allowSecrets?: boolean
   environment?: string
   logLevel: string
+  bodyLimit?: number
+  protectMetrics?: boolean
 }
 
 function port(value: string): number {
@@ -18,6 +20,13 @@ function port(value: string): number {
   if (!Number.isInteger(number) || number < 0 || number > 65_535) {
     throw new InvalidArgumentError(`'${value}' is not a port number (0-65535)`)
   }
+  return number
+}
+
+function bodyLimit(value: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError(`'${value}' is not a byte count`)
   return number
 }
 
@@ -45,8 +54,14 @@ export function registerUdmCommands(program: Command): void {
     .option('--host <host>', 'address to listen on; 0.0.0.0 to accept remote clients', '127.0.0.1')
     .option(
       '--allow-secrets',
-      'let resolve?includeSecrets=true return resolved secrets (to every caller, until grants exist)',
+      'let resolve?includeSecrets=true return resolved secrets, to callers that own the dataset (or admins)',
     )
+    .option(
+      '--body-limit <bytes>',
+      'refuse request bodies larger than this with 413 (default: 1 MiB)',
+      bodyLimit,
+    )
+    .option('--protect-metrics', 'require a token for /metrics too')
     .option('--environment <env>', 'environment that resolve uses when the caller names none', 'prod')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .action(async (flags: ServeFlags) => {
@@ -62,6 +77,8 @@ export function registerUdmCommands(program: Command): void {
           allowSecrets: flags.allowSecrets === true,
           defaultEnvironment: flags.environment ?? 'prod',
           logLevel: flags.logLevel,
+          ...(flags.bodyLimit === undefined ? {} : { bodyLimit: flags.bodyLimit }),
+          protectMetrics: flags.protectMetrics === true,
         })
         stopOnSignals(server)
       })

@@ -81,7 +81,9 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error))
     await consumer.run({
       autoCommit: options.autoCommitIntervalMs !== undefined,
-      ...(options.autoCommitIntervalMs === undefined ? {} : { autoCommitInterval: options.autoCommitIntervalMs }),
+      ...(options.autoCommitIntervalMs === undefined
+        ? {}
+        : { autoCommitInterval: options.autoCommitIntervalMs }),
       eachBatchAutoResolve: false,
       eachBatch: ({ batch, resolveOffset, heartbeat }) => reader.handOver(batch, resolveOffset, heartbeat),
     })

@@ -1,6 +1,6 @@
 /** Liveness, readiness, Prometheus metrics and the OpenAPI document. */
 import type { FastifyInstance } from 'fastify'
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { Gauge, type Registry } from 'prom-client'
 import type { Catalog } from '../../catalog/catalog.ts'
 import { WEIR_VERSION } from '../../version.ts'
 import { OPS_TAG } from '../openapi.ts'
@@ -16,6 +16,7 @@ export function registerOperationRoutes(
   app: FastifyInstance,
   catalog: Catalog,
   state: OperationsState,
+  metrics: Registry,
 ): void {
   const tags = [OPS_TAG]
 
@@ -50,8 +51,6 @@ export function registerOperationRoutes(
     },
   )
 
-  const metrics = new Registry()
-  collectDefaultMetrics({ register: metrics, prefix: 'weir_udm_' })
   const cacheGauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,

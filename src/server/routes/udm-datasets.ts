@@ -108,6 +108,7 @@ export function registerDatasetRoutes(app: FastifyInstance, catalog: Catalog): v
     { schema: { tags, summary: 'Delete a dataset', params: nameParams } },
     async (request, reply) => {
       await locations.deleteDataset(param(request, 'name'))
+      await catalog.governance.forgetDataset(param(request, 'name'))
       reply.code(204)
     },
   )

@@ -1,0 +1,197 @@
+/**
+ * `weir principal|token|grant|audit`: governance of a running UDM server. These talk to the server only
+ * (`--url`, `--token`): principals, grants and the audit trail are the server's to keep, and every change made
+ * here lands in its audit trail like any other request.
+ */
+import { type Command, Option } from 'commander'
+import { CatalogError } from '../../catalog/locations/errors.ts'
+import { HttpUdmClient } from './udm-client.ts'
+import { printJson, printLines, reportFailures, type TargetOptions, tokenOf } from './udm-options.ts'
+
+const AUDIT_FILTERS = ['principal', 'resource', 'action', 'result', 'from', 'to', 'limit'] as const
+const EXPORT_PAGE = 1000
+
+interface AuditFlags extends TargetOptions {
+  principal?: string
+  resource?: string
+  action?: string
+  result?: string
+  from?: string
+  to?: string
+  limit?: string
+  jsonl?: boolean
+}
+
+interface AuditPage {
+  records: Array<Record<string, unknown> & { sequence: number }>
+  nextCursor?: number
+}
+
+interface ChainReport {
+  ok: boolean
+  count?: number
+  firstBadSequence?: number
+  problem?: string
+  reason?: string
+}
+
+function serverOption(command: Command): Command {
+  return command
+    .option('--url <url>', 'the UDM server, e.g. http://127.0.0.1:8081 (default: $WEIR_UDM_URL)')
+    .option('--token <token>', 'an API token (default: $WEIR_TOKEN)')
+}
+
+/** Runs the action against the server; failures print one line and set exit code 1. */
+async function withServer(
+  options: TargetOptions,
+  action: (server: HttpUdmClient) => Promise<void>,
+): Promise<void> {
+  await reportFailures(async () => {
+    const url = options.url ?? process.env.WEIR_UDM_URL
+    if (url === undefined || url === '') {
+      throw new CatalogError(
+        400,
+        'invalid_field',
+        'governance commands talk to a server: give --url or set WEIR_UDM_URL',
+      )
+    }
+    await action(new HttpUdmClient(url, tokenOf(options)))
+  })
+}
+
+const enc = encodeURIComponent
+
+export function registerGovernanceCommands(program: Command): void {
+  const principal = program.command('principal').description('users and service accounts (admin)')
+  serverOption(principal.command('create <name>'))
+    .description('create a principal')
+    .addOption(new Option('--kind <kind>', 'user or service').choices(['user', 'service']).default('user'))
+    .option('-d, --description <text>', 'who or what it is')
+    .action(async (name: string, flags: TargetOptions & { kind: string; description?: string }) => {
+      await withServer(flags, async (server) => {
+        printJson(
+          await server.call('POST', '/api/v1/principals', {
+            name,
+            kind: flags.kind,
+            ...(flags.description === undefined ? {} : { description: flags.description }),
+          }),
+        )
+      })
+    })
+  serverOption(principal.command('list'))
+    .description('list principals')
+    .action(async (flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        const { principals } = await server.call<{ principals: Array<{ name: string; kind: string }> }>(
+          'GET',
+          '/api/v1/principals',
+        )
+        printLines(principals.map((entry) => `${entry.name}\t${entry.kind}`))
+      })
+    })
+
+  const token = program
+    .command('token')
+    .description('API tokens (admin); a token is shown once, when created')
+  serverOption(token.command('create <principal>'))
+    .description('create a token for a principal and print it (it cannot be shown again)')
+    .option('-d, --description <text>', 'what the token is for')
+    .option('--expires <time>', 'ISO 8601 expiry, e.g. 2030-01-01T00:00:00Z')
+    .action(async (name: string, flags: TargetOptions & { description?: string; expires?: string }) => {
+      await withServer(flags, async (server) => {
+        printJson(
+          await server.call('POST', `/api/v1/principals/${enc(name)}/tokens`, {
+            ...(flags.description === undefined ? {} : { description: flags.description }),
+            ...(flags.expires === undefined ? {} : { expiresAt: flags.expires }),
+          }),
+        )
+      })
+    })
+  serverOption(token.command('revoke <id>'))
+    .description('revoke a token by its id (the hex part after weir_)')
+    .action(async (id: string, flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        await server.call('DELETE', `/api/v1/tokens/${enc(id)}`)
+        printLines([`revoked ${id}`])
+      })
+    })
+
+  const grant = program.command('grant').description('roles on namespaces and datasets')
+  serverOption(grant.command('add <role> <scope>'))
+    .description("grant viewer|editor|owner on 'namespace.*' or a dataset (admin on '*')")
+    .option('--principal <name>', 'the principal to grant to')
+    .option('--group <name>', 'the group to grant to')
+    .action(
+      async (role: string, scope: string, flags: TargetOptions & { principal?: string; group?: string }) => {
+        await withServer(flags, async (server) => {
+          const grantee = flags.group === undefined ? { principal: flags.principal } : { group: flags.group }
+          printJson(await server.call('POST', '/api/v1/grants', { ...grantee, role, scope }))
+        })
+      },
+    )
+  serverOption(grant.command('list'))
+    .description('list the grants you may see')
+    .action(async (flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        const { grants } = await server.call<{
+          grants: Array<{ id: number; role: string; scope: string; grantee: { kind: string; name: string } }>
+        }>('GET', '/api/v1/grants')
+        printLines(
+          grants.map(
+            (entry) =>
+              `${entry.id}\t${entry.grantee.kind}:${entry.grantee.name}\t${entry.role}\t${entry.scope}`,
+          ),
+        )
+      })
+    })
+  serverOption(grant.command('remove <id>'))
+    .description('remove a grant by id (see grant list)')
+    .action(async (id: string, flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        await server.call('DELETE', `/api/v1/grants/${enc(id)}`)
+        printLines([`removed grant ${id}`])
+      })
+    })
+
+  const audit = program.command('audit').description('the append-only audit trail')
+  const query = serverOption(audit.command('query'))
+    .description('show audit records, newest first (or all matching, oldest first, with --jsonl)')
+    .option('--jsonl', 'export every matching record as JSON lines')
+  for (const filter of AUDIT_FILTERS) query.option(`--${filter} <value>`, `filter by ${filter}`)
+  query.action(async (flags: AuditFlags) => {
+    await withServer(flags, async (server) => {
+      const params = new URLSearchParams()
+      for (const filter of AUDIT_FILTERS) {
+        const value = flags[filter]
+        if (value !== undefined) params.set(filter, value)
+      }
+      if (flags.jsonl !== true) {
+        printJson((await server.call<AuditPage>('GET', `/api/v1/audit?${params}`)).records)
+        return
+      }
+      params.set('order', 'asc')
+      params.set('limit', String(EXPORT_PAGE))
+      for (;;) {
+        const page = await server.call<AuditPage>('GET', `/api/v1/audit?${params}`)
+        printLines(page.records.map((record) => JSON.stringify(record)))
+        if (page.nextCursor === undefined) return
+        params.set('cursor', String(page.nextCursor))
+      }
+    })
+  })
+  serverOption(audit.command('verify'))
+    .description("check the audit trail's hash chain; exit code 1 and the first bad record when broken")
+    .action(async (flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        const report = await server.call<ChainReport>('GET', '/api/v1/audit/verify')
+        if (report.ok) {
+          printLines([`audit trail intact: ${report.count} records`])
+          return
+        }
+        process.stderr.write(
+          `audit trail BROKEN at record ${report.firstBadSequence} (${report.problem}): ${report.reason}\n`,
+        )
+        process.exitCode = 1
+      })
+    })
+}

@@ -1,0 +1,261 @@
+/**
+ * Every route of the server and what it takes to call it: the action and the resource(s) it acts on. The
+ * enforcement hook (enforcement.ts) reads only this table; a route missing from it stops the server at
+ * startup, so no route can be added without deciding who may call it.
+ */
+import type { FastifyRequest } from 'fastify'
+import type { Catalog } from '../../catalog/catalog.ts'
+import { parseGrantScope } from '../../catalog/governance/grants.ts'
+import { parseNodeId } from '../../catalog/governance/lineage-graph.ts'
+import { type Action, scopeResource } from '../../catalog/governance/permissions.ts'
+import { GLOBAL, type Resource } from '../../catalog/governance/resources.ts'
+import { bindSubject, type SubjectIndex, subjectResource } from '../../catalog/governance/subject-binding.ts'
+import { invalidField } from '../../catalog/locations/errors.ts'
+import { flag, param, text } from '../http.ts'
+import type { SubjectIndexCache } from './subject-index.ts'
+
+export interface RouteContext {
+  catalog: Catalog
+  subjects: SubjectIndexCache
+}
+
+/** Allowed when the action is allowed on any of the resources (a schema id shared by several subjects). */
+export interface Check {
+  action: Action
+  resources: readonly Resource[]
+}
+
+export type Allows = (action: Action, resource: Resource) => boolean
+
+export interface RouteRule {
+  /** Answers without a token (health and readiness only). */
+  public?: boolean
+  checks?: (request: FastifyRequest, context: RouteContext) => Promise<Check[]> | Check[]
+  /** Narrows a list answer to the items the caller may read. */
+  filter?: (payload: unknown, allows: Allows, subjects: SubjectIndex) => unknown
+  /** The route changes which datasets subjects belong to, or which subjects use a schema. */
+  changesBindings?: boolean
+}
+
+const one = (action: Action, resource: Resource): Check[] => [{ action, resources: [resource] }]
+const onGlobal = (action: Action) => () => one(action, GLOBAL)
+
+function bodyField(request: FastifyRequest, name: string): string {
+  const body = request.body
+  const value =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
+  if (typeof value !== 'string') throw invalidField(name, 'give it as text')
+  return value
+}
+
+const dataset = (action: Action) => (request: FastifyRequest) =>
+  one(action, { kind: 'dataset', name: param(request, 'name') })
+
+const cluster = (action: Action) => (request: FastifyRequest) =>
+  one(action, { kind: 'cluster', name: param(request, 'name') })
+
+const subject = (action: Action) => async (request: FastifyRequest, context: RouteContext) =>
+  one(action, subjectResource(bindSubject(param(request, 'subject'), await context.subjects.get())))
+
+/** A schema is readable by whoever may read one of the subjects using it (as in Confluent's RBAC). */
+async function schemaById(id: number, context: RouteContext): Promise<Check[]> {
+  const index = await context.subjects.get()
+  const subjects = await context.subjects.subjectsOf(id)
+  return [
+    { action: 'schema.read', resources: subjects.map((name) => subjectResource(bindSubject(name, index))) },
+  ]
+}
+
+function schemaId(request: FastifyRequest): number {
+  const id = Number(param(request, 'id'))
+  return Number.isSafeInteger(id) && id > 0 ? id : 0
+}
+
+function resolveChecks(request: FastifyRequest): Check[] {
+  const resource: Resource = { kind: 'dataset', name: param(request, 'name') }
+  const access = text(request, 'access')
+  if (access !== undefined && access !== 'read' && access !== 'write')
+    throw invalidField('access', 'use read or write')
+  const checks = one(access === 'write' ? 'dataset.write' : 'dataset.read', resource)
+  if (flag(request, 'includeSecrets')) checks.push(...one('dataset.secrets', resource))
+  return checks
+}
+
+/** A catalog document changes clusters, datasets and subjects: each needs its own permission. */
+async function applyChecks(request: FastifyRequest, context: RouteContext): Promise<Check[]> {
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >
+  const named = (key: string, field: string): string[] =>
+    Array.isArray(body[key])
+      ? body[key].flatMap((item: unknown) => {
+          const value =
+            typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[field] : undefined
+          return typeof value === 'string' ? [value] : []
+        })
+      : []
+  const index = await context.subjects.get()
+  const checks = [
+    ...named('clusters', 'name').flatMap((name) => one('cluster.manage', { kind: 'cluster', name })),
+    ...named('datasets', 'name').flatMap((name) => one('dataset.update', { kind: 'dataset', name })),
+    ...named('schemas', 'subject').flatMap((name) =>
+      one('schema.write', subjectResource(bindSubject(name, index))),
+    ),
+  ]
+  return checks.length > 0 ? checks : one('cluster.manage', GLOBAL)
+}
+
+async function grantRemovalChecks(request: FastifyRequest, context: RouteContext): Promise<Check[]> {
+  const grant = await context.catalog.governance.findGrant(Number(param(request, 'id')))
+  // An unknown grant: checked on `*`, so only an admin learns that it does not exist.
+  if (grant === undefined) return one('grant.manage', GLOBAL)
+  return one(grant.role === 'admin' ? 'principal.manage' : 'grant.manage', scopeResource(grant.scope))
+}
+
+function grantChecks(request: FastifyRequest): Check[] {
+  const role = bodyField(request, 'role')
+  if (role === 'admin') return one('principal.manage', GLOBAL)
+  return one('grant.manage', scopeResource(parseGrantScope(bodyField(request, 'scope'))))
+}
+
+/** Audit of one dataset or namespace for its owners; everything else (or no filter) takes audit on `*`. */
+function auditChecks(request: FastifyRequest): Check[] {
+  const filter = text(request, 'resource')
+  const match = filter === undefined ? null : /^(dataset|namespace):(.+)$/.exec(filter)
+  if (match === null) return one('audit.read', GLOBAL)
+  return one('audit.read', { kind: match[1] as 'dataset' | 'namespace', name: match[2]! })
+}
+
+/** A graph starting at a Weir dataset needs viewer on it; one starting at a job or external dataset, on `*`. */
+function lineageChecks(request: FastifyRequest): Check[] {
+  const node = parseNodeId(text(request, 'node') ?? '')
+  if (node?.type === 'dataset' && !node.name.includes('/'))
+    return one('lineage.read', { kind: 'dataset', name: node.name })
+  return one('lineage.read', GLOBAL)
+}
+
+function filterDatasets(payload: unknown, allows: Allows): unknown {
+  const datasets = (payload as { datasets: Array<{ name: string }> }).datasets
+  return {
+    ...(payload as object),
+    datasets: datasets.filter((item) => allows('dataset.read', { kind: 'dataset', name: item.name })),
+  }
+}
+
+function filterGrants(payload: unknown, allows: Allows): unknown {
+  const grants = (payload as { grants: Array<{ scope: string }> }).grants
+  return {
+    grants: grants.filter((grant) => allows('grant.read', scopeResource(parseGrantScope(grant.scope)))),
+  }
+}
+
+function filterSubjects(payload: unknown, allows: Allows, subjects: SubjectIndex): unknown {
+  return (payload as string[]).filter((name) =>
+    allows('schema.read', subjectResource(bindSubject(name, subjects))),
+  )
+}
+
+const datasetList: RouteRule = { checks: onGlobal('dataset.list'), filter: filterDatasets }
+const schemaRead: RouteRule = { checks: subject('schema.read') }
+const schemaList: RouteRule = { checks: onGlobal('schema.list') }
+const schemaListing: RouteRule = {
+  checks: onGlobal('schema.list'),
+  filter: (payload, allows, subjects) =>
+    (payload as Array<{ subject: string }>).filter((schema) =>
+      allows('schema.read', subjectResource(bindSubject(schema.subject, subjects))),
+    ),
+}
+const registryManage: RouteRule = { checks: onGlobal('registry.manage') }
+const schemaByIdRule: RouteRule = { checks: (request, context) => schemaById(schemaId(request), context) }
+
+export const ROUTE_TABLE: Readonly<Record<string, RouteRule>> = {
+  'GET /health': { public: true },
+  'GET /ready': { public: true },
+  'GET /metrics': { checks: onGlobal('metrics.read') },
+  'GET /api/docs': { checks: onGlobal('docs.read') },
+
+  'GET /api/v1/clusters': { checks: onGlobal('cluster.read') },
+  'POST /api/v1/clusters': {
+    checks: (request) => one('cluster.manage', { kind: 'cluster', name: bodyField(request, 'name') }),
+  },
+  'GET /api/v1/clusters/:name': { checks: cluster('cluster.read') },
+  'PUT /api/v1/clusters/:name': { checks: cluster('cluster.manage') },
+  'DELETE /api/v1/clusters/:name': { checks: cluster('cluster.manage') },
+
+  'GET /api/v1/datasets': datasetList,
+  'GET /api/v1/search': datasetList,
+  'POST /api/v1/datasets': {
+    checks: (request) => one('dataset.update', { kind: 'dataset', name: bodyField(request, 'name') }),
+    changesBindings: true,
+  },
+  'GET /api/v1/datasets/:name': { checks: dataset('dataset.read') },
+  'PUT /api/v1/datasets/:name': { checks: dataset('dataset.update'), changesBindings: true },
+  'DELETE /api/v1/datasets/:name': { checks: dataset('dataset.delete'), changesBindings: true },
+  'GET /api/v1/resolve/:name': { checks: resolveChecks },
+  'GET /api/v1/datasets/:name/resolve': { checks: resolveChecks },
+  'GET /api/v1/datasets/:name/stats': { checks: dataset('audit.read') },
+  'POST /api/v1/catalog/apply': { checks: applyChecks, changesBindings: true },
+
+  'GET /api/v1/principals': { checks: onGlobal('principal.manage') },
+  'POST /api/v1/principals': { checks: onGlobal('principal.manage') },
+  'GET /api/v1/principals/:name/tokens': {
+    checks: (request) => one('principal.manage', { kind: 'principal', name: param(request, 'name') }),
+  },
+  'POST /api/v1/principals/:name/tokens': {
+    checks: (request) => one('principal.manage', { kind: 'principal', name: param(request, 'name') }),
+  },
+  'DELETE /api/v1/tokens/:id': { checks: onGlobal('principal.manage') },
+  'GET /api/v1/grants': { checks: onGlobal('grant.list'), filter: filterGrants },
+  'POST /api/v1/grants': { checks: grantChecks },
+  'DELETE /api/v1/grants/:id': { checks: grantRemovalChecks },
+  'GET /api/v1/audit': { checks: auditChecks },
+  'GET /api/v1/audit/verify': { checks: onGlobal('audit.read') },
+  'POST /api/v1/lineage': { checks: onGlobal('lineage.write') },
+  'GET /api/v1/lineage': { checks: lineageChecks },
+
+  'GET /': schemaList,
+  'GET /contexts': schemaList,
+  'GET /schemas/types': schemaList,
+  'GET /schemas': schemaListing,
+  'GET /subjects': { checks: onGlobal('schema.list'), filter: filterSubjects },
+  'GET /schemas/ids/:id': schemaByIdRule,
+  'GET /schemas/ids/:id/schema': schemaByIdRule,
+  'GET /schemas/ids/:id/subjects': schemaByIdRule,
+  'GET /schemas/ids/:id/versions': schemaByIdRule,
+  'GET /schemas/guids/:guid': {
+    checks: async (request, context) => {
+      const schema = await context.catalog.registry
+        .getSchemaByGuid(param(request, 'guid'))
+        .catch(() => undefined)
+      return schemaById(schema?.id ?? 0, context)
+    },
+  },
+  'POST /subjects/:subject': schemaRead,
+  'DELETE /subjects/:subject': { checks: subject('schema.delete'), changesBindings: true },
+  'GET /subjects/:subject/versions': schemaRead,
+  'POST /subjects/:subject/versions': { checks: subject('schema.write'), changesBindings: true },
+  'GET /subjects/:subject/versions/:version': schemaRead,
+  'DELETE /subjects/:subject/versions/:version': { checks: subject('schema.delete'), changesBindings: true },
+  'GET /subjects/:subject/versions/:version/schema': schemaRead,
+  'GET /subjects/:subject/versions/:version/referencedby': schemaRead,
+  'POST /compatibility/subjects/:subject/versions': schemaRead,
+  'POST /compatibility/subjects/:subject/versions/:version': schemaRead,
+  'GET /config': schemaList,
+  'PUT /config': registryManage,
+  'DELETE /config': registryManage,
+  'GET /config/:subject': schemaRead,
+  'PUT /config/:subject': { checks: subject('schema.write') },
+  'DELETE /config/:subject': { checks: subject('schema.write') },
+  'GET /mode': schemaList,
+  'PUT /mode': registryManage,
+  'DELETE /mode': registryManage,
+  'GET /mode/:subject': schemaRead,
+  // IMPORT mode lets a writer choose schema ids, which are global: that is the registry admin's call.
+  'PUT /mode/:subject': registryManage,
+  'DELETE /mode/:subject': registryManage,
+}
+
+export function routeKey(method: string, url: string): string {
+  return `${method === 'HEAD' ? 'GET' : method} ${url}`
+}
