@@ -210,6 +210,29 @@ export function governanceSuite(label: string, database: () => Promise<CatalogDa
       })
     })
 
+    it("gives a group's members the group's grants, and only after they join", async () => {
+      const token = await principalWith('analyst-svc', [])
+      expect((await admin('POST', '/api/v1/groups', { name: 'analysts' })).status).toBe(201)
+      expect((await admin('POST', '/api/v1/groups', { name: 'analysts' })).status).toBe(409)
+      expect(
+        (await admin('POST', '/api/v1/grants', { group: 'analysts', role: 'viewer', scope: 'traffic.*' }))
+          .status,
+      ).toBe(201)
+      expect((await call('GET', '/api/v1/datasets/traffic.click', token)).status).toBe(403)
+
+      expect((await admin('PUT', '/api/v1/groups/analysts/members/analyst-svc')).status).toBe(204)
+      expect((await call('GET', '/api/v1/datasets/traffic.click', token)).status).toBe(200)
+      expect((await call('GET', '/api/v1/resolve/traffic.click?access=write', token)).status).toBe(403)
+      expect((await admin('PUT', '/api/v1/groups/analysts/members/no-such-principal')).status).toBe(404)
+      expect((await call('POST', '/api/v1/groups', token, { name: 'rogue' })).status).toBe(403)
+      const groups = await admin('GET', '/api/v1/groups')
+      expect(groups.body.groups).toContainEqual({
+        name: 'analysts',
+        description: '',
+        members: ['analyst-svc'],
+      })
+    })
+
     it('shows a caller only the datasets, subjects and grants it may read', async () => {
       const datasets = await call('GET', '/api/v1/datasets', tokens.viewer)
       const names = (datasets.body.datasets as Array<{ name: string }>).map((dataset) => dataset.name)

@@ -12,7 +12,13 @@ import { type Grant, parseGrant } from './grants.ts'
 import type { LineageGraph, LineageQuery } from './lineage-graph.ts'
 import type { CatalogObject } from './metrics.ts'
 import { type DatasetRef, parseRunEvent } from './openlineage.ts'
-import { PRINCIPAL_KINDS, type Principal, type PrincipalKind, validatePrincipalName } from './principals.ts'
+import {
+  PRINCIPAL_KINDS,
+  type Principal,
+  type PrincipalKind,
+  validateGroupName,
+  validatePrincipalName,
+} from './principals.ts'
 import { type AccessCount, accessCounts, queryAudit, scanAudit } from './storage/audit-store.ts'
 import { ingestRunEvent, loadLineageIndex } from './storage/lineage-store.ts'
 import {
@@ -23,11 +29,15 @@ import {
   findGrant,
   findPrincipal,
   findToken,
+  type GroupView,
   grantsOf,
   insertGrant,
+  insertGroup,
+  insertGroupMember,
   insertPrincipal,
   insertToken,
   listGrants,
+  listGroups,
   listPrincipals,
   listTokens,
   type PrincipalView,
@@ -169,6 +179,35 @@ export class GovernanceService {
 
   listPrincipals(): Promise<PrincipalView[]> {
     return listPrincipals(this.db)
+  }
+
+  async createGroup(input: { name: string; description?: string }): Promise<GroupView> {
+    const name = validateGroupName(input.name)
+    if (!(await insertGroup(this.db, { name, description: input.description ?? '' }))) {
+      throw new CatalogError(409, 'already_exists', `group '${name}' already exists`)
+    }
+    return { name, description: input.description ?? '', members: [] }
+  }
+
+  /** Membership changes what a principal may do, so cached authentications are forgotten at once. */
+  async addGroupMember(group: string, principal: string): Promise<void> {
+    const added = await insertGroupMember(
+      this.db,
+      validateGroupName(group, 'group'),
+      validatePrincipalName(principal, 'principal'),
+    )
+    if (!added) {
+      throw notFound(
+        'group or principal',
+        `${group}/${principal}`,
+        'create both first (weir group create, weir principal create)',
+      )
+    }
+    this.authenticated.clear()
+  }
+
+  listGroups(): Promise<GroupView[]> {
+    return listGroups(this.db)
   }
 
   async createToken(

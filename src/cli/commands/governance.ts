@@ -90,6 +90,38 @@ export function registerGovernanceCommands(program: Command): void {
       })
     })
 
+  const group = program
+    .command('group')
+    .description("groups of principals: a group's grants apply to its members (admin)")
+  serverOption(group.command('create <name>'))
+    .description('create a group')
+    .option('-d, --description <text>', 'what the group is for')
+    .action(async (name: string, flags: TargetOptions & { description?: string }) => {
+      await withServer(flags, async (server) => {
+        const description = flags.description === undefined ? {} : { description: flags.description }
+        printJson(await server.call('POST', '/api/v1/groups', { name, ...description }))
+      })
+    })
+  serverOption(group.command('add-member <group> <principal>'))
+    .description('add a principal to a group')
+    .action(async (name: string, member: string, flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        await server.call('PUT', `/api/v1/groups/${enc(name)}/members/${enc(member)}`)
+        printLines([`${member} is a member of ${name}`])
+      })
+    })
+  serverOption(group.command('list'))
+    .description('list groups and their members')
+    .action(async (flags: TargetOptions) => {
+      await withServer(flags, async (server) => {
+        const { groups } = await server.call<{ groups: Array<{ name: string; members: string[] }> }>(
+          'GET',
+          '/api/v1/groups',
+        )
+        printLines(groups.map((entry) => `${entry.name}\t${entry.members.join(',')}`))
+      })
+    })
+
   const token = program
     .command('token')
     .description('API tokens (admin); a token is shown once, when created')

@@ -73,6 +73,44 @@ export function registerGovernanceRoutes(app: FastifyInstance, governance: Gover
   )
 
   app.get(
+    '/api/v1/groups',
+    { schema: { tags, summary: 'List groups and their members (admin)' } },
+    async () => ({
+      groups: await governance.listGroups(),
+    }),
+  )
+
+  app.post(
+    '/api/v1/groups',
+    {
+      schema: {
+        tags,
+        summary: 'Create a group (admin)',
+        description: 'Body: { name, description? }',
+        body: objectBody,
+      },
+    },
+    async (request, reply) => {
+      const input = body(request)
+      const name = optionalText(input, 'name')
+      if (name === undefined) throw invalidField('name', 'is required')
+      const description = optionalText(input, 'description')
+      reply.code(201)
+      return governance.createGroup({ name, ...(description === undefined ? {} : { description }) })
+    },
+  )
+
+  app.put(
+    '/api/v1/groups/:name/members/:principal',
+    { schema: { tags, summary: "Add a principal to a group: the group's grants then apply to it (admin)" } },
+    async (request, reply) => {
+      const { name, principal } = request.params as { name: string; principal: string }
+      await governance.addGroupMember(name, principal)
+      reply.code(204)
+    },
+  )
+
+  app.get(
     '/api/v1/principals/:name/tokens',
     {
       schema: {

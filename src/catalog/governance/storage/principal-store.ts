@@ -62,6 +62,58 @@ export async function listPrincipals(db: Db): Promise<PrincipalView[]> {
   }))
 }
 
+export interface GroupView {
+  name: string
+  description: string
+  members: string[]
+}
+
+export async function insertGroup(db: Db, group: { name: string; description: string }): Promise<boolean> {
+  const inserted = await db
+    .insertInto('gov_groups')
+    .values(group)
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+/** Adds a member; false when the group or the principal does not exist. Adding twice is a no-op. */
+export async function insertGroupMember(db: Db, group: string, principal: string): Promise<boolean> {
+  const ids = await db
+    .selectFrom('gov_groups')
+    .innerJoin('gov_principals', (join) => join.on('gov_principals.name', '=', principal))
+    .select(['gov_groups.id as groupId', 'gov_principals.id as principalId'])
+    .where('gov_groups.name', '=', group)
+    .executeTakeFirst()
+  if (ids === undefined) return false
+  await db
+    .insertInto('gov_group_members')
+    .values({ group_id: ids.groupId, principal_id: ids.principalId })
+    .onConflict((conflict) => conflict.columns(['group_id', 'principal_id']).doNothing())
+    .execute()
+  return true
+}
+
+export async function listGroups(db: Db): Promise<GroupView[]> {
+  const groups = await db
+    .selectFrom('gov_groups')
+    .select(['id', 'name', 'description'])
+    .orderBy('name')
+    .execute()
+  const members = await db
+    .selectFrom('gov_group_members')
+    .innerJoin('gov_principals', 'gov_principals.id', 'gov_group_members.principal_id')
+    .select(['gov_group_members.group_id', 'gov_principals.name'])
+    .orderBy('gov_principals.name')
+    .execute()
+  return groups.map((group) => ({
+    name: group.name,
+    description: group.description,
+    members: members.filter((member) => member.group_id === group.id).map((member) => member.name),
+  }))
+}
+
 export async function countPrincipals(db: Db): Promise<number> {
   const row = await db
     .selectFrom('gov_principals')
