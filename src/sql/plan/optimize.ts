@@ -1,0 +1,52 @@
+import { invalid } from '../errors.ts'
+import type { LogicalNode, LogicalPlan, SinkNode } from './nodes.ts'
+import {
+  type AggPhaseStrategy,
+  aggPhaseStrategy,
+  type MiniBatchConfig,
+  miniBatchConfig,
+  splitDistinctEnabled,
+} from './options.ts'
+import { markAggregateStrategy } from './rules/aggregate-strategy.ts'
+import { pushDownFilters } from './rules/filter-pushdown.ts'
+import { pruneFields } from './rules/prune-fields.ts'
+import { splitDistinctAggregate } from './rules/split-distinct.ts'
+import { transformUp } from './rules/transform.ts'
+import { fuseWindowAggregate } from './rules/window-aggregate.ts'
+
+/**
+ * The logical rule pass, in order: window TVF + aggregate fusion, split-distinct (when enabled), filter
+ * push-down into scans, projection push-down (field pruning), then the aggregation strategy (local/global
+ * phases, mini-batch). Options are the plan's own (the session options when it was planned).
+ */
+export function optimize(plan: LogicalPlan): LogicalPlan {
+  const { options } = plan
+  const { miniBatch, phases } = strategyOptions(options)
+  const splitDistinct = splitDistinctEnabled(options)
+  const rewrite = (root: LogicalNode): LogicalNode => {
+    let node = transformUp(root, fuseWindowAggregate)
+    if (splitDistinct) node = transformUp(node, (n) => splitDistinctAggregate(n, options))
+    node = pruneFields(pushDownFilters(node))
+    return transformUp(node, (n) => markAggregateStrategy(n, miniBatch, phases))
+  }
+  if (plan.kind === 'query') return { ...plan, root: rewrite(plan.root) }
+  return { ...plan, sinks: plan.sinks.map((sink) => asSink(rewrite(sink))) }
+}
+
+function strategyOptions(options: Readonly<Record<string, string>>): {
+  miniBatch: MiniBatchConfig | undefined
+  phases: AggPhaseStrategy
+} {
+  try {
+    return { miniBatch: miniBatchConfig(options), phases: aggPhaseStrategy(options) }
+  } catch (error) {
+    if (error instanceof RangeError) invalid(undefined, error.message)
+    throw error
+  }
+}
+
+/** Rules rewrite below the sink; the root stays a sink. */
+function asSink(node: LogicalNode): SinkNode {
+  if (node.kind !== 'sink') throw new Error(`the rewrite replaced a sink by ${node.kind}`)
+  return node
+}
