@@ -6,6 +6,7 @@ import { registerDataCommands } from './commands/data.ts'
 import { registerDatasetCommands } from './commands/dataset.ts'
 import { registerGovernanceCommands } from './commands/governance.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
+import { registerSqlCommands } from './commands/sql.ts'
 import { registerUdmCommands } from './commands/udm.ts'
 
 /** The `weir` command tree; each area registers its own subcommands here. */
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerGovernanceCommands(program)
   registerCatalogCommands(program)
   registerDataCommands(program)
+  registerSqlCommands(program)
 
   return program
 }

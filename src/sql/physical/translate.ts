@@ -1,0 +1,236 @@
+import { createSink, openSource } from '../../connectors/engine/factory.ts'
+import {
+  boundedOutOfOrderness,
+  CalcOperator,
+  DeduplicateOperator,
+  GroupAggregateOperator,
+  type Grouping,
+  groupBy,
+  groupingSets,
+  MemorySource,
+  type Operator,
+  type PipelineBuilder,
+  type Row,
+  type Sink,
+  type Stream,
+  TopNOperator,
+  UnionOperator,
+  WindowAggregateOperator,
+  WindowTableFunctionOperator,
+} from '../../engine/index.ts'
+import { compileComparator } from '../compile/comparator.ts'
+import {
+  type CompileOptions,
+  compilePredicate,
+  compileProjection,
+  compileScalar,
+} from '../compile/compile-expression.ts'
+import { isInsertOnly } from '../plan/builders.ts'
+import type { LogicalNode, LogicalPlan, ScanNode, SinkNode } from '../plan/nodes.ts'
+import { engineAggregates } from './aggregates.ts'
+import { connectorTable } from './connector-table.ts'
+import { UnsupportedPlanError } from './errors.ts'
+import type { PhysicalOptions } from './options.ts'
+import { engineWindow } from './windows.ts'
+import { YieldingSource } from './yielding-source.ts'
+
+/**
+ * Adds INSERT plans (all their sinks) to a pipeline builder. Every logical node becomes one engine node,
+ * named `<n>-<kind>` so that metrics and errors point at the plan; a node shared by several sinks (a view
+ * used twice in a STATEMENT SET) is translated once and fanned out.
+ */
+export class PhysicalTranslator {
+  private readonly streams = new Map<LogicalNode, Stream>()
+  private counter = 0
+  /** Node names of sources and sinks, for progress reporting. */
+  readonly sourceNodes: string[] = []
+  readonly sinkNodes: string[] = []
+
+  constructor(
+    private readonly builder: PipelineBuilder,
+    private readonly options: PhysicalOptions,
+  ) {}
+
+  async addInsert(plan: LogicalPlan): Promise<void> {
+    if (plan.kind !== 'insert')
+      throw new UnsupportedPlanError('a query without INSERT INTO', 'write the result to a sink table')
+    for (const sink of plan.sinks) await this.addSink(sink)
+  }
+
+  private async addSink(node: SinkNode): Promise<void> {
+    const input = await this.translate(node.input)
+    const table = connectorTable(node.table, node.options)
+    // The input row already has the sink's column order unless the INSERT named a column subset.
+    const sink: Sink = this.options.sinkFor?.(node) ?? createSink(table, this.options.connectorContext ?? {})
+    const columns = node.columns
+    const identity =
+      columns.every((column, i) => column === i) && columns.length === node.table.columns.length
+    const feed = identity
+      ? input
+      : this.operator(
+          'reorder',
+          new CalcOperator({ project: reorder(columns, node.table.columns.length) }),
+          input,
+        )
+    const name = this.name(`sink-${node.table.name}`)
+    this.builder.sink(name, sink, feed)
+    this.sinkNodes.push(name)
+  }
+
+  private async translate(node: LogicalNode): Promise<Stream> {
+    const existing = this.streams.get(node)
+    if (existing !== undefined) return existing
+    const stream = await this.translateNew(node)
+    this.streams.set(node, stream)
+    return stream
+  }
+
+  private async translateNew(node: LogicalNode): Promise<Stream> {
+    const compile = this.compileOptions()
+    switch (node.kind) {
+      case 'scan':
+        return this.scan(node)
+      case 'values': {
+        const rows = node.rows.map((exprs) => exprs.map((expr) => compileScalar(expr, compile).fn([])))
+        return this.builder.source(
+          this.name('values'),
+          new MemorySource([{ partition: 0, batch: { rows, kinds: null } }]),
+        )
+      }
+      case 'filter': {
+        const filter = compilePredicate(node.condition, compile).fn
+        return this.operator('filter', new CalcOperator({ filter }), await this.translate(node.input))
+      }
+      case 'project': {
+        const project = compileProjection(node.exprs, compile).fn
+        return this.operator('project', new CalcOperator({ project }), await this.translate(node.input))
+      }
+      case 'windowTableFunction': {
+        const window = engineWindow(node.window)
+        if (window.kind === 'session')
+          throw new UnsupportedPlanError('SESSION window table function without an aggregate')
+        return this.operator(
+          'window',
+          new WindowTableFunctionOperator(window, node.timeField),
+          await this.translate(node.input),
+        )
+      }
+      // One process runs each aggregate once: the local/global phases and mini-batching of the plan's
+      // strategy are scale-out and latency knobs with the same results, so they are not needed here.
+      case 'windowAggregate': {
+        const operator = new WindowAggregateOperator({
+          window: engineWindow(node.window),
+          timeColumn: node.timeField,
+          grouping: grouping(node.groupKeys, node.groupSets),
+          aggregates: engineAggregates(node.calls, false),
+        })
+        return this.operator('window-aggregate', operator, await this.translate(node.input))
+      }
+      case 'aggregate': {
+        const operator = new GroupAggregateOperator({
+          grouping: grouping(node.groupKeys, node.groupSets),
+          aggregates: engineAggregates(node.calls, !isInsertOnly(node.input.changelog)),
+        })
+        return this.operator('aggregate', operator, await this.translate(node.input))
+      }
+      case 'rank': {
+        const fields = node.orderKeys.map((key) => ({
+          index: key.field,
+          type: node.input.schema[key.field]!.type,
+          descending: key.descending,
+          nullsFirst: key.nullsFirst,
+        }))
+        // The engine's Top-N always starts at rank 1; an offset (rankStart > 1) would need a filter on the rank.
+        if (node.rankStart !== 1) throw new UnsupportedPlanError('Top-N with a rank offset (row_num > 1)')
+        const operator = new TopNOperator({
+          partitionBy: node.partitionKeys,
+          compare: compileComparator(fields, compile).fn,
+          limit: node.rankEnd,
+          outputRank: node.outputRank,
+          input: isInsertOnly(node.input.changelog) ? 'insert-only' : 'changelog',
+        })
+        return this.operator('top-n', operator, await this.translate(node.input))
+      }
+      case 'deduplicate': {
+        const operator = new DeduplicateOperator({
+          key: node.keys,
+          keep: node.keep,
+          ...(node.timeAttribute === 'rowtime' ? { timeColumn: node.timeField } : {}),
+        })
+        return this.operator('deduplicate', operator, await this.translate(node.input))
+      }
+      case 'union': {
+        const inputs: Stream[] = []
+        for (const input of node.inputs) inputs.push(await this.translate(input))
+        return this.operator('union', new UnionOperator(), ...inputs)
+      }
+      case 'watermarkAssigner':
+        throw new UnsupportedPlanError(
+          'WatermarkAssigner',
+          'declare the WATERMARK on a physical (non-computed) column',
+        )
+      case 'join':
+        throw new UnsupportedPlanError('Join')
+      case 'lookupJoin':
+        throw new UnsupportedPlanError('LookupJoin')
+      case 'rowNumber':
+        throw new UnsupportedPlanError('ROW_NUMBER() OVER (…) outside a Top-N or deduplication')
+      case 'sink':
+        throw new UnsupportedPlanError('a sink feeding another node')
+    }
+  }
+
+  private async scan(node: ScanNode): Promise<Stream> {
+    for (const field of node.projectedFields) {
+      const column = node.table.columns[field]!
+      if (column.computed !== undefined)
+        throw new UnsupportedPlanError(`computed column '${column.name}' of ${node.table.name}`)
+    }
+    const table = connectorTable(node.table, node.options)
+    const source = new YieldingSource(
+      await openSource(table, node.projectedFields, this.options.connectorContext ?? {}),
+    )
+    const watermark = node.watermark
+    const name = this.name(`scan-${node.table.name}`)
+    this.sourceNodes.push(name)
+    const stream = this.builder.source(
+      name,
+      source,
+      watermark === undefined
+        ? {}
+        : { watermarks: { watermarkOf: boundedOutOfOrderness(watermark.field, watermark.delayMs) } },
+    )
+    if (node.filters.length === 0) return stream
+    const compile = this.compileOptions()
+    const filters = node.filters.map((condition) => compilePredicate(condition, compile).fn)
+    const filter = (row: Row): boolean => filters.every((passes) => passes(row))
+    return this.operator('scan-filter', new CalcOperator({ filter }), stream)
+  }
+
+  private compileOptions(): CompileOptions {
+    const { env, functions } = this.options
+    return functions === undefined ? { env } : { env, functions }
+  }
+
+  private operator(kind: string, operator: Operator, ...inputs: Stream[]): Stream {
+    return this.builder.operator(this.name(kind), operator, ...inputs)
+  }
+
+  private name(kind: string): string {
+    this.counter += 1
+    return `${this.counter}-${kind}`
+  }
+}
+
+function grouping(keys: readonly number[], sets: readonly (readonly number[])[] | undefined): Grouping {
+  return sets === undefined ? groupBy(keys) : groupingSets(keys, sets)
+}
+
+/** Input field i goes to table column columns[i]; columns the INSERT did not name are NULL. */
+function reorder(columns: readonly number[], arity: number): (row: Row) => Row {
+  return (row) => {
+    const out = new Array<unknown>(arity).fill(null)
+    for (let i = 0; i < columns.length; i++) out[columns[i]!] = row[i]
+    return out
+  }
+}
