@@ -157,26 +157,30 @@ export interface IntervalLiteral extends NodeBase {
   readonly qualifier: IntervalQualifier
 }
 
-export type TimeUnit =
-  | 'MILLENNIUM'
-  | 'CENTURY'
-  | 'DECADE'
-  | 'YEAR'
-  | 'ISOYEAR'
-  | 'QUARTER'
-  | 'MONTH'
-  | 'WEEK'
-  | 'DAY'
-  | 'DOY'
-  | 'DOW'
-  | 'ISODOW'
-  | 'HOUR'
-  | 'MINUTE'
-  | 'SECOND'
-  | 'MILLISECOND'
-  | 'MICROSECOND'
-  | 'NANOSECOND'
-  | 'EPOCH'
+/** Every unit EXTRACT knows; the other time-unit positions accept subsets of it. */
+export const TIME_UNITS = [
+  'MILLENNIUM',
+  'CENTURY',
+  'DECADE',
+  'YEAR',
+  'ISOYEAR',
+  'QUARTER',
+  'MONTH',
+  'WEEK',
+  'DAY',
+  'DOY',
+  'DOW',
+  'ISODOW',
+  'HOUR',
+  'MINUTE',
+  'SECOND',
+  'MILLISECOND',
+  'MICROSECOND',
+  'NANOSECOND',
+  'EPOCH',
+] as const
+
+export type TimeUnit = (typeof TIME_UNITS)[number]
 
 /** A bare time unit used as an argument: `FLOOR(ts TO HOUR)` and `TIMESTAMPDIFF(MINUTE, a, b)`. */
 export interface TimeUnitArg extends NodeBase {

@@ -14,6 +14,7 @@ import type {
   WindowDefinition,
   WindowFrame,
 } from './ast.ts'
+import { TIME_UNITS } from './ast.ts'
 import type { TokenCursor } from './cursor.ts'
 import { NILADIC_FUNCTIONS, RESERVED_FUNCTION_NAMES, RESERVED_WORDS } from './keywords.ts'
 import type { Token } from './lexer.ts'
@@ -38,27 +39,7 @@ const SYMBOL_OPERATORS: ReadonlyMap<string, BinaryOperator> = new Map([
 
 const COMPARISONS: ReadonlySet<BinaryOperator> = new Set(['=', '<>', '<', '<=', '>', '>='])
 
-const EXTRACT_UNITS: readonly TimeUnit[] = [
-  'MILLENNIUM',
-  'CENTURY',
-  'DECADE',
-  'YEAR',
-  'ISOYEAR',
-  'QUARTER',
-  'MONTH',
-  'WEEK',
-  'DAY',
-  'DOY',
-  'DOW',
-  'ISODOW',
-  'HOUR',
-  'MINUTE',
-  'SECOND',
-  'MILLISECOND',
-  'MICROSECOND',
-  'NANOSECOND',
-  'EPOCH',
-]
+const EXTRACT_UNITS: readonly TimeUnit[] = TIME_UNITS
 
 /** Units of `FLOOR(ts TO unit)`, `CEIL(ts TO unit)`, `TIMESTAMPADD` and `TIMESTAMPDIFF`. */
 const DATETIME_STEP_UNITS: readonly TimeUnit[] = [

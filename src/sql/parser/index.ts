@@ -11,6 +11,7 @@ import { QueryParser } from './query.ts'
 import { parseDataType } from './types.ts'
 
 export type * from './ast.ts'
+export { TIME_UNITS } from './ast.ts'
 export { SqlSyntaxError } from './errors.ts'
 export { quoteIdentifier, toSql, toSqlScript } from './printer.ts'
 

@@ -1,4 +1,4 @@
-import type { TimeUnit } from '../../parser/index.ts'
+import { TIME_UNITS, type TimeUnit } from '../../parser/index.ts'
 import {
   addMonths,
   civilFromDays,
@@ -23,31 +23,11 @@ import {
  * wall-clock time). Callers convert DATE (days) and TIMESTAMP_LTZ (instants) to this form first.
  */
 
-const TIME_UNITS: ReadonlySet<string> = new Set<TimeUnit>([
-  'MILLENNIUM',
-  'CENTURY',
-  'DECADE',
-  'YEAR',
-  'ISOYEAR',
-  'QUARTER',
-  'MONTH',
-  'WEEK',
-  'DAY',
-  'DOY',
-  'DOW',
-  'ISODOW',
-  'HOUR',
-  'MINUTE',
-  'SECOND',
-  'MILLISECOND',
-  'MICROSECOND',
-  'NANOSECOND',
-  'EPOCH',
-])
+const KNOWN_TIME_UNITS: ReadonlySet<string> = new Set<string>(TIME_UNITS)
 
 /** The unit a SYMBOL literal argument (`FLOOR(ts TO HOUR)`) holds. */
 export function timeUnit(value: unknown): TimeUnit {
-  if (typeof value !== 'string' || !TIME_UNITS.has(value))
+  if (typeof value !== 'string' || !KNOWN_TIME_UNITS.has(value))
     throw new TypeError(`not a time unit: ${String(value)}`)
   return value as TimeUnit
 }
