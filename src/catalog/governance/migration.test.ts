@@ -6,6 +6,7 @@ import { freshPostgresDatabase } from '../../../test/harness/services.ts'
 import { PGlitePool } from '../db/pglite-pool.ts'
 import { type AuditEntry, type AuditRecord, appendRecord, verifyChain } from './audit-chain.ts'
 import { down, up } from './migration.ts'
+import { auditRow, toRecord } from './storage/audit-store.ts'
 import type { GovernanceTables } from './tables.ts'
 import { generateToken } from './tokens.ts'
 
@@ -196,41 +197,12 @@ function governanceSuite(label: string, open: () => Promise<Db>): void {
 }
 
 async function insertAudit(db: Db, record: AuditRecord): Promise<void> {
-  await db
-    .insertInto('gov_audit')
-    .values({
-      sequence: record.sequence,
-      occurred_at: record.time,
-      principal: record.principal,
-      client_address: record.clientAddress,
-      action: record.action,
-      resource: record.resource,
-      result: record.result,
-      reason: record.reason,
-      request_id: record.requestId,
-      change: record.change === null ? null : JSON.stringify(record.change),
-      prev_hash: record.prevHash,
-      hash: record.hash,
-    })
-    .execute()
+  await db.insertInto('gov_audit').values(auditRow(record)).execute()
 }
 
 async function readAudit(db: Db): Promise<AuditRecord[]> {
   const rows = await db.selectFrom('gov_audit').selectAll().orderBy('sequence').execute()
-  return rows.map((row) => ({
-    sequence: Number(row.sequence),
-    time: row.occurred_at.toISOString(),
-    principal: row.principal,
-    clientAddress: row.client_address,
-    action: row.action,
-    resource: row.resource,
-    result: row.result as AuditRecord['result'],
-    reason: row.reason,
-    requestId: row.request_id,
-    change: row.change,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  }))
+  return rows.map(toRecord)
 }
 
 async function insertPrincipal(db: Db, name: string): Promise<number> {

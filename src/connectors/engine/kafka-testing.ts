@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs'
 import { KafkaReader, type KafkaRecord } from '../kafka/reader.ts'
+import type { ConnectorTable } from './table.ts'
 
 /**
  * Test helper: the records of `topic` from the earliest offset, as a read_committed consumer sees them,
@@ -29,4 +30,31 @@ export async function readTopic(
     await reader.close()
   }
   return records
+}
+
+/** Test helper: the rows the Kafka connector tests write and read. */
+export const ORDER_COLUMNS = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'name', type: 'STRING' },
+  { name: 'ts', type: 'TIMESTAMP(3)' },
+]
+
+/** Test helper: a JSON Kafka table on `topic`, read from the earliest offset, with `options` on top. */
+export function kafkaTestTable(
+  bootstrapServers: string,
+  topic: string,
+  options: Record<string, string> = {},
+): ConnectorTable {
+  return {
+    name: 'orders',
+    columns: ORDER_COLUMNS,
+    options: {
+      connector: 'kafka',
+      topic,
+      'properties.bootstrap.servers': bootstrapServers,
+      'scan.startup.mode': 'earliest-offset',
+      format: 'json',
+      ...options,
+    },
+  }
 }

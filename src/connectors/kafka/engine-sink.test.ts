@@ -5,16 +5,12 @@ import { useService } from '../../../test/harness/services.ts'
 import { CollectSink, insertBatch, MemorySource, PipelineBuilder, RowKind } from '../../engine/index.ts'
 import type { SchemaSource } from '../../formats/index.ts'
 import { createSink, createSource } from '../engine/factory.ts'
-import { readTopic } from '../engine/kafka-testing.ts'
+import { kafkaTestTable, ORDER_COLUMNS, readTopic } from '../engine/kafka-testing.ts'
 import type { ConnectorTable } from '../engine/table.ts'
 import { kafkaClient } from './client.ts'
 import type { KafkaSinkSnapshot } from './engine-sink.ts'
 
-const columns = [
-  { name: 'id', type: 'BIGINT' },
-  { name: 'name', type: 'STRING' },
-  { name: 'ts', type: 'TIMESTAMP(3)' },
-]
+const columns = ORDER_COLUMNS
 
 const values = (records: Array<{ value: Buffer | null }>) =>
   records.map((record) => (record.value === null ? null : String(record.value)))
@@ -27,18 +23,8 @@ describe('kafka engine sink', () => {
     kafka = kafkaClient({ bootstrapServers: [bootstrapServers] })
   })
 
-  const table = (topic: string, options: Record<string, string> = {}): ConnectorTable => ({
-    name: 'orders',
-    columns,
-    options: {
-      connector: 'kafka',
-      topic,
-      'properties.bootstrap.servers': bootstrapServers,
-      'scan.startup.mode': 'earliest-offset',
-      format: 'json',
-      ...options,
-    },
-  })
+  const table = (topic: string, options: Record<string, string> = {}): ConnectorTable =>
+    kafkaTestTable(bootstrapServers, topic, options)
 
   it('round-trips rows through a topic: memory source → kafka sink, kafka source → memory sink', async () => {
     const topic = await freshTopic(kafka, 'engine-sink')

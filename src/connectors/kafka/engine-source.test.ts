@@ -6,17 +6,11 @@ import { DEAD_LETTER_HEADERS } from '../../client/dead-letter.ts'
 import type { Row, Source } from '../../engine/index.ts'
 import { AvroCodec, encodeFrame, type RegisteredSchema, type SchemaSource } from '../../formats/index.ts'
 import { createSource, openSource } from '../engine/factory.ts'
-import { readTopic } from '../engine/kafka-testing.ts'
+import { kafkaTestTable, readTopic } from '../engine/kafka-testing.ts'
 import type { ConnectorTable } from '../engine/table.ts'
 import { kafkaClient } from './client.ts'
 import type { KafkaSourcePosition } from './engine-source.ts'
 import { KafkaWriter } from './writer.ts'
-
-const columns = [
-  { name: 'id', type: 'BIGINT' },
-  { name: 'name', type: 'STRING' },
-  { name: 'ts', type: 'TIMESTAMP(3)' },
-]
 
 /** Pulls until `count` rows arrived (empty chunks are the source's idle polls). */
 async function pullRows(source: Source, count: number): Promise<Row[]> {
@@ -34,18 +28,8 @@ describe('kafka engine source', () => {
     kafka = kafkaClient({ bootstrapServers: [bootstrapServers] })
   })
 
-  const table = (topic: string, options: Record<string, string> = {}): ConnectorTable => ({
-    name: 'orders',
-    columns,
-    options: {
-      connector: 'kafka',
-      topic,
-      'properties.bootstrap.servers': bootstrapServers,
-      'scan.startup.mode': 'earliest-offset',
-      format: 'json',
-      ...options,
-    },
-  })
+  const table = (topic: string, options: Record<string, string> = {}): ConnectorTable =>
+    kafkaTestTable(bootstrapServers, topic, options)
 
   async function produce(topic: string, values: Array<string | Buffer>, partition?: number): Promise<void> {
     const writer = await KafkaWriter.open(kafka, { topic })

@@ -37,25 +37,7 @@ export async function appendAuditEntries(db: Db, entries: readonly AuditEntry[])
       head = record
       return record
     })
-    await trx
-      .insertInto('gov_audit')
-      .values(
-        records.map((record) => ({
-          sequence: record.sequence,
-          occurred_at: record.time,
-          principal: record.principal,
-          client_address: record.clientAddress,
-          action: record.action,
-          resource: record.resource,
-          result: record.result,
-          reason: record.reason,
-          request_id: record.requestId,
-          change: record.change === null ? null : JSON.stringify(record.change),
-          prev_hash: record.prevHash,
-          hash: record.hash,
-        })),
-      )
-      .execute()
+    await trx.insertInto('gov_audit').values(records.map(auditRow)).execute()
     return records
   })
 }
@@ -133,7 +115,25 @@ interface AuditRow {
   hash: string
 }
 
-function toRecord(row: AuditRow): AuditRecord {
+/** The `gov_audit` columns of a record, as inserted. */
+export function auditRow(record: AuditRecord) {
+  return {
+    sequence: record.sequence,
+    occurred_at: record.time,
+    principal: record.principal,
+    client_address: record.clientAddress,
+    action: record.action,
+    resource: record.resource,
+    result: record.result,
+    reason: record.reason,
+    request_id: record.requestId,
+    change: record.change === null ? null : JSON.stringify(record.change),
+    prev_hash: record.prevHash,
+    hash: record.hash,
+  }
+}
+
+export function toRecord(row: AuditRow): AuditRecord {
   return {
     sequence: Number(row.sequence),
     time: row.occurred_at.toISOString(),
