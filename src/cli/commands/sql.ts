@@ -5,19 +5,15 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
 import {
-  createRuntimeEnv,
   explain,
   type LogicalPlan,
   type PlannedStatement,
   SqlSession,
   StaticTableResolver,
 } from '../../sql/index.ts'
-import { type PlannedPipeline, planPipeline } from '../../sql/physical/index.ts'
+import { type JobProgress, runJob } from '../../sql/job/index.ts'
 import { reportFailures } from './udm-options.ts'
-
-const PROGRESS_INTERVAL_MS = 1000
 
 interface RunOptions {
   set: string[]
@@ -33,11 +29,8 @@ export function registerSqlCommands(program: Command): void {
     .option('--set <key=value>', "a session option, as SET 'key' = 'value' (repeatable)", collect, [])
     .action((file: string, options: RunOptions) =>
       reportFailures(async () => {
-        const statements = await planFile(file, parseSets(options.set))
-        const inserts = insertPlans(statements)
-        if (inserts.length === 0) throw new Error(`${file} has no INSERT INTO statement to run`)
-        const env = createRuntimeEnv(envOptions(inserts))
-        await runPipeline(await planPipeline(inserts, { env }))
+        const script = await readFile(file, 'utf8')
+        await runWithProgress(script, parseSets(options.set))
       }),
     )
 
@@ -68,26 +61,9 @@ function planOf(statement: PlannedStatement): LogicalPlan[] {
     : []
 }
 
-function insertPlans(statements: readonly PlannedStatement[]): LogicalPlan[] {
-  const plans: LogicalPlan[] = []
-  for (const statement of statements) {
-    if (statement.kind === 'explain') process.stdout.write(`${statement.text}\n`)
-    if (statement.kind === 'query')
-      throw new Error('a SELECT without INSERT INTO cannot run yet: INSERT INTO a print table instead')
-    if (statement.kind === 'insert') plans.push(statement.plan)
-  }
-  return plans
-}
-
-/** Compiled expressions evaluate in the session time zone in force at the last INSERT. */
-function envOptions(inserts: readonly LogicalPlan[]): { timeZone?: string } {
-  const zone = inserts[inserts.length - 1]?.options['table.local-time-zone']
-  return zone === undefined ? {} : { timeZone: zone }
-}
-
-async function runPipeline(planned: PlannedPipeline): Promise<void> {
-  const { pipeline } = planned
-  const cancel = (): void => pipeline.cancel()
+async function runWithProgress(script: string, sets: Record<string, string>): Promise<void> {
+  const controller = new AbortController()
+  const cancel = (): void => controller.abort()
   // `weir sql run job.sql | head` closes stdout early: stop the job as Unix tools do instead of crashing.
   const onStdoutError = (error: NodeJS.ErrnoException): void => {
     if (error.code !== 'EPIPE') throw error
@@ -96,37 +72,22 @@ async function runPipeline(planned: PlannedPipeline): Promise<void> {
   process.once('SIGINT', cancel)
   process.stdout.on('error', onStdoutError)
   let last = { at: Date.now(), records: 0 }
-  const timer = setInterval(() => {
+  const onProgress = (progress: JobProgress): void => {
     const now = Date.now()
-    const progress = measure(planned, pipeline.metrics())
-    const rate = ((progress.records - last.records) * 1000) / Math.max(1, now - last.at)
-    last = { at: now, records: progress.records }
+    const rate = ((progress.recordsIn - last.records) * 1000) / Math.max(1, now - last.at)
+    last = { at: now, records: progress.recordsIn }
     process.stderr.write(
-      `records in: ${progress.records} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}\n`,
+      `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}\n`,
     )
-  }, PROGRESS_INTERVAL_MS)
+  }
   try {
-    const result = await pipeline.run()
-    const progress = measure(planned, result.metrics)
-    const late = result.metrics.reduce((total, node) => total + node.lateRecords, 0)
+    const result = await runJob({ script, sets, signal: controller.signal, onProgress })
     process.stderr.write(
-      `${result.cancelled ? 'cancelled' : 'finished'}: ${progress.records} records in, ${late} late\n`,
+      `${result.cancelled ? 'cancelled' : 'finished'}: ${result.recordsIn} records in, ${result.lateRecords} late\n`,
     )
   } finally {
-    clearInterval(timer)
     process.off('SIGINT', cancel)
   }
-}
-
-/** Records read by all sources, and the event time the sinks have reached (the least of their watermarks). */
-function measure(
-  planned: PlannedPipeline,
-  metrics: readonly OperatorMetricsSnapshot[],
-): { records: number; watermark: number } {
-  const byName = new Map(metrics.map((node) => [node.name, node]))
-  const records = planned.sourceNodes.reduce((total, name) => total + (byName.get(name)?.recordsOut ?? 0), 0)
-  const watermark = Math.min(...planned.sinkNodes.map((name) => byName.get(name)?.watermark ?? -Infinity))
-  return { records, watermark }
 }
 
 function formatWatermark(watermark: number): string {

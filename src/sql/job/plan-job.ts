@@ -1,0 +1,54 @@
+import type { ResolvedTable, TableResolver } from '../catalog/table-resolver.ts'
+import type { LogicalPlan } from '../plan/nodes.ts'
+import { type PlannedStatement, SqlSession } from '../session.ts'
+
+/** A script planned as one job: its INSERTs run together, like a STATEMENT SET. */
+export interface PlannedJob {
+  readonly statements: readonly PlannedStatement[]
+  /** The INSERT plans, in script order. */
+  readonly inserts: readonly LogicalPlan[]
+  /** Bare SELECT plans, in script order; they run as if inserted into a print table. */
+  readonly queries: readonly LogicalPlan[]
+  /**
+   * Every catalog table the script resolved, by dotted path. Worker threads re-plan the script over exactly
+   * these tables, so that every subtask sees the same catalog snapshot and builds the same plan.
+   */
+  readonly resolvedTables: Readonly<Record<string, ResolvedTable>>
+}
+
+export interface PlanJobOptions {
+  readonly script: string
+  readonly resolver: TableResolver
+  /** Session options, as `SET 'key' = 'value'` at the top of the script would set them. */
+  readonly sets?: Readonly<Record<string, string>>
+}
+
+export async function planJob(options: PlanJobOptions): Promise<PlannedJob> {
+  const recorder = new RecordingResolver(options.resolver)
+  const session = new SqlSession({ resolver: recorder, options: { ...options.sets } })
+  const statements = await session.planScript(options.script)
+  const inserts: LogicalPlan[] = []
+  const queries: LogicalPlan[] = []
+  for (const statement of statements) {
+    if (statement.kind === 'insert') inserts.push(statement.plan)
+    if (statement.kind === 'query') queries.push(statement.plan)
+  }
+  return { statements, inserts, queries, resolvedTables: Object.fromEntries(recorder.resolved) }
+}
+
+/** Remembers what the catalog answered, so that the same answers can be replayed elsewhere. */
+class RecordingResolver implements TableResolver {
+  readonly resolved = new Map<string, ResolvedTable>()
+
+  constructor(private readonly inner: TableResolver) {}
+
+  async resolveTable(path: readonly string[]): Promise<ResolvedTable | undefined> {
+    const table = await this.inner.resolveTable(path)
+    if (table !== undefined) this.resolved.set(path.join('.'), table)
+    return table
+  }
+
+  async listTables(): Promise<readonly (readonly string[])[]> {
+    return (await this.inner.listTables?.()) ?? []
+  }
+}
