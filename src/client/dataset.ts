@@ -186,9 +186,8 @@ async function decodeBatch<T>(
   records: KafkaRecord[],
   codecs: Codecs,
 ): Promise<{ records: DatasetRecord<T>[]; failed: DeadLetter[] }> {
-  const values = records.flatMap((record) => (record.value ? [record.value] : []))
-  await codecs.value.prepare(values)
-  if (codecs.key) await codecs.key.prepare(records.flatMap((record) => (record.key ? [record.key] : [])))
+  await codecs.value.prepare(presentBytes(records, 'value'))
+  if (codecs.key) await codecs.key.prepare(presentBytes(records, 'key'))
   const decoded: DatasetRecord<T>[] = []
   const failed: DeadLetter[] = []
   for (const record of records) {
@@ -206,4 +205,14 @@ async function decodeBatch<T>(
     }
   }
   return { records: decoded, failed }
+}
+
+/** The non-null keys or values of a batch; a plain loop, as this runs once per record. */
+function presentBytes(records: KafkaRecord[], side: 'key' | 'value'): Buffer[] {
+  const bytes: Buffer[] = []
+  for (const record of records) {
+    const present = record[side]
+    if (present) bytes.push(present)
+  }
+  return bytes
 }

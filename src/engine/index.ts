@@ -14,7 +14,14 @@ export {
   type DeadLetterReason,
   type DeadLetters,
 } from './dead-letter.ts'
-export { cubeSets, type Grouping, groupBy, groupingSets, rollupSets } from './grouping/grouping.ts'
+export {
+  cubeSets,
+  type Grouping,
+  groupBy,
+  groupingSets,
+  ownedGroups,
+  rollupSets,
+} from './grouping/grouping.ts'
 export { type KeyEncoder, keyEncoder } from './grouping/key-encoder.ts'
 export { hashStateKey } from './hash/value-hash.ts'
 export { CollectSink } from './memory/collect-sink.ts'
@@ -30,9 +37,20 @@ export {
 export { CalcOperator, type CalcOptions } from './operators/calc.ts'
 export { DeduplicateOperator, type DeduplicateOptions } from './operators/deduplicate.ts'
 export { GroupAggregateOperator, type GroupAggregateOptions } from './operators/group-aggregate.ts'
+export {
+  JoinOperator,
+  type JoinOptions,
+  type JoinSide,
+  type JoinSnapshot,
+  type JoinType,
+} from './operators/join.ts'
 export { TopNOperator, type TopNOptions } from './operators/top-n.ts'
 export { UnionOperator } from './operators/union.ts'
+export type { ExchangeCredit, ExchangeMessage, ExchangePorts } from './parallel/exchange-protocol.ts'
+export { ExchangeSink } from './parallel/exchange-sink.ts'
+export { ExchangeSource } from './parallel/exchange-source.ts'
 export { DEFAULT_MAX_PARALLELISM, keyGroup, keyGroupRange, subtaskFor } from './parallel/key-groups.ts'
+export { routeByGrouping, routeByKey, subtaskOfKey } from './parallel/route.ts'
 export {
   type CompletedCheckpoint,
   Pipeline,

@@ -10,6 +10,8 @@ import type { Batch } from './rows.ts'
 export interface Sink<S = unknown> {
   write(batch: Batch): void | Promise<void>
   onWatermark?(timestamp: number): void | Promise<void>
+  /** The input went idle: it must not hold back event time downstream until its next batch or watermark. */
+  onIdle?(): void | Promise<void>
   onBarrier?(checkpointId: number): S | Promise<S>
   restore?(snapshot: S): void | Promise<void>
   onCheckpointComplete?(checkpointId: number): void | Promise<void>

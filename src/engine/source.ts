@@ -26,6 +26,12 @@ export interface Source<P = unknown> {
   pull(): Promise<SourceChunk | null>
   snapshot(): P
   restore(position: P): void
+  /**
+   * For a source that knows event-time progress itself rather than deriving it from rows (an exchange
+   * between subtasks forwards the watermarks of its senders): the current watermark, or 'idle' when no
+   * input is active. When present, the pipeline uses it instead of a watermark strategy.
+   */
+  watermark?(): number | 'idle'
   /** Checkpoint `checkpointId` is durable: e.g. commit offsets to Kafka for monitoring. */
   onCheckpointComplete?(checkpointId: number): void | Promise<void>
   close(): void | Promise<void>

@@ -1,58 +1,96 @@
 /**
- * `weir sql`: plan a Flink SQL script (SET, CREATE TEMPORARY TABLE/VIEW, INSERT / STATEMENT SET) and print its
- * plan or run it on the embedded engine. Tables come from the script only: catalog (UDM) datasets are not
- * resolved yet, so every table a script reads or writes must be a CREATE TEMPORARY TABLE of the script.
+ * `weir sql`: plan a Flink SQL script (SET, CREATE TEMPORARY TABLE/VIEW, INSERT / STATEMENT SET, SELECT) and
+ * validate it, print its plan or run it on the embedded engine. Tables the script does not create are UDM
+ * datasets by logical name (`traffic.pageview`), resolved on a server (--udm) or the embedded catalog.
  */
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import {
-  explain,
-  type LogicalPlan,
-  type PlannedStatement,
-  SqlSession,
-  StaticTableResolver,
-} from '../../sql/index.ts'
-import { type JobProgress, runJob } from '../../sql/job/index.ts'
-import { reportFailures } from './udm-options.ts'
+import { explain, type LogicalPlan, type PlannedStatement, SqlSession } from '../../sql/index.ts'
+import { type JobProgress, planJob, runJob } from '../../sql/job/index.ts'
+import { validateScript } from '../../sql/job/validate-script.ts'
+import { LazyCatalogResolver, type SqlCatalogOptions } from './sql-catalog.ts'
+import { DEFAULT_DATA_DIR, reportFailures } from './udm-options.ts'
 
-interface RunOptions {
+interface RunOptions extends SqlCatalogOptions {
   set: string[]
 }
 
 export function registerSqlCommands(program: Command): void {
   const sql = program.command('sql').description('plan and run Flink SQL scripts on the embedded engine')
 
-  sql
-    .command('run')
-    .description('run the INSERTs of a script as one job until its bounded sources end (or Ctrl-C)')
-    .argument('<file>', 'the SQL script')
-    .option('--set <key=value>', "a session option, as SET 'key' = 'value' (repeatable)", collect, [])
-    .action((file: string, options: RunOptions) =>
-      reportFailures(async () => {
-        const script = await readFile(file, 'utf8')
-        await runWithProgress(script, parseSets(options.set))
-      }),
-    )
+  withScriptOptions(
+    sql
+      .command('run')
+      .description(
+        'run the INSERTs of a script as one job until its bounded sources end (or Ctrl-C); a SELECT prints its changelog',
+      ),
+  ).action((file: string, options: RunOptions) =>
+    withCatalog(options, async (resolver) => {
+      const script = await readFile(file, 'utf8')
+      await runWithProgress(script, parseSets(options.set), resolver)
+    }),
+  )
 
-  sql
-    .command('explain')
-    .description('print the optimized plan of every query and INSERT of a script')
-    .argument('<file>', 'the SQL script')
-    .option('--set <key=value>', "a session option, as SET 'key' = 'value' (repeatable)", collect, [])
-    .action((file: string, options: RunOptions) =>
-      reportFailures(async () => {
-        const statements = await planFile(file, parseSets(options.set))
-        const plans = statements.flatMap((statement) => planOf(statement))
-        if (plans.length === 0) throw new Error(`${file} has no query or INSERT to explain`)
-        process.stdout.write(`${plans.map((plan) => explain(plan)).join('\n\n')}\n`)
-      }),
-    )
+  withScriptOptions(
+    sql.command('explain').description('print the optimized plan of every query and INSERT of a script'),
+  ).action((file: string, options: RunOptions) =>
+    withCatalog(options, async (resolver) => {
+      const script = await readFile(file, 'utf8')
+      const session = new SqlSession({ resolver, options: parseSets(options.set) })
+      const plans = (await session.planScript(script)).flatMap((statement) => planOf(statement))
+      if (plans.length === 0) throw new Error(`${file} has no query or INSERT to explain`)
+      process.stdout.write(`${plans.map((plan) => explain(plan)).join('\n\n')}\n`)
+    }),
+  )
+
+  withScriptOptions(
+    sql
+      .command('validate')
+      .description('parse and plan every statement against the catalog; report each error with its position'),
+  ).action((file: string, options: RunOptions) =>
+    withCatalog(options, async (resolver) => {
+      const script = await readFile(file, 'utf8')
+      const { statements, errors } = await validateScript(script, resolver, parseSets(options.set))
+      if (errors.length > 0) {
+        process.stderr.write(`${errors.join('\n\n')}\n${file}: ${errors.length} error(s)\n`)
+        process.exitCode = 1
+        return
+      }
+      process.stdout.write(`ok: ${statements} statements\n`)
+    }),
+  )
 }
 
-async function planFile(file: string, options: Record<string, string>): Promise<PlannedStatement[]> {
-  const script = await readFile(file, 'utf8')
-  const session = new SqlSession({ resolver: new StaticTableResolver({}), options })
-  return session.planScript(script)
+/** The script argument, session options and where the catalog is. */
+function withScriptOptions(command: Command): Command {
+  return command
+    .argument('<file>', 'the SQL script')
+    .option('--set <key=value>', "a session option, as SET 'key' = 'value' (repeatable)", collect, [])
+    .option('--udm <url>', 'resolve tables on a running UDM server (default: $WEIR_UDM_URL)')
+    .option(
+      '--token <token>',
+      'the API token for --udm; it needs viewer on datasets read (default: $WEIR_TOKEN)',
+    )
+    .option(
+      '--catalog-dir <dir>',
+      `resolve tables in the embedded catalog in this directory when no --udm is given (default: ${DEFAULT_DATA_DIR})`,
+    )
+    .option('--environment <env>', "the environment whose locations are used (default: the catalog's, prod)")
+}
+
+/** Runs `action` with the catalog resolver; failures print one line and set exit code 1. */
+function withCatalog(
+  options: SqlCatalogOptions,
+  action: (resolver: LazyCatalogResolver) => Promise<void>,
+): Promise<void> {
+  return reportFailures(async () => {
+    const resolver = new LazyCatalogResolver(options)
+    try {
+      await action(resolver)
+    } finally {
+      await resolver.close()
+    }
+  })
 }
 
 function planOf(statement: PlannedStatement): LogicalPlan[] {
@@ -61,7 +99,15 @@ function planOf(statement: PlannedStatement): LogicalPlan[] {
     : []
 }
 
-async function runWithProgress(script: string, sets: Record<string, string>): Promise<void> {
+async function runWithProgress(
+  script: string,
+  sets: Record<string, string>,
+  resolver: LazyCatalogResolver,
+): Promise<void> {
+  // Planned once up front: the catalog opens only if the script reads or writes its tables, and only then
+  // do connectors get its schemas (a context that worker threads of a parallel job cannot take).
+  await planJob({ script, resolver, sets })
+  const connectorContext = await resolver.connectorContext()
   const controller = new AbortController()
   const cancel = (): void => controller.abort()
   // `weir sql run job.sql | head` closes stdout early: stop the job as Unix tools do instead of crashing.
@@ -81,7 +127,14 @@ async function runWithProgress(script: string, sets: Record<string, string>): Pr
     )
   }
   try {
-    const result = await runJob({ script, sets, signal: controller.signal, onProgress })
+    const result = await runJob({
+      script,
+      sets,
+      resolver,
+      ...(connectorContext === undefined ? {} : { connectorContext }),
+      signal: controller.signal,
+      onProgress,
+    })
     process.stderr.write(
       `${result.cancelled ? 'cancelled' : 'finished'}: ${result.recordsIn} records in, ${result.lateRecords} late\n`,
     )

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { insertBatch, type Row, type Source, type SourceChunk } from '../../engine/index.ts'
+import { SINGLE_SUBTASK, type Subtask } from '../engine/context.ts'
 import { ConnectorOptionError } from '../engine/options.ts'
 import type { ConnectorColumn } from '../engine/table.ts'
 import type { BatchGenerator } from './generator.ts'
@@ -16,27 +17,38 @@ const MAX_PACING_WAIT_MS = 100
 /**
  * A datagen table as an engine source. Partition p of n serves the generator's rows p, p+n, p+2n, …, so
  * the partitions together serve every row once; its position is the next row per partition, and since a
- * row is a pure function of its index, restoring a position replays exactly the same rows.
+ * row is a pure function of its index, restoring a position replays exactly the same rows. In a parallel
+ * job there are at least as many partitions as subtasks, subtask i serves partitions i, i+count, …, and the
+ * rate limit is split evenly between subtasks.
  */
 export class DatagenEngineSource implements Source<number[]> {
   private readonly generator: BatchGenerator
   private readonly pacer: Pacer
   private readonly columnIndexes: readonly number[]
   private readonly partitionCount: number
+  /** The partitions this subtask serves. */
+  private readonly owned: readonly number[]
   /** Next row of each partition, counted within the partition. */
   private positions: number[]
-  private nextPartition = 0
+  private nextOwned = 0
 
   constructor(
     options: Readonly<Record<string, string>>,
     columns: readonly ConnectorColumn[],
+    subtask: Subtask = SINGLE_SUBTASK,
     private readonly now: () => number = Date.now,
   ) {
-    const { [DATAGEN_PARTITIONS_OPTION]: partitions, ...datagenOptions } = options
+    const { [DATAGEN_PARTITIONS_OPTION]: partitions, ...datagenOptions }: Record<string, string> = options
+    const rate = datagenOptions['rows-per-second']
+    if (rate !== undefined && subtask.count > 1)
+      datagenOptions['rows-per-second'] = String(Math.max(1, Number(rate) / subtask.count))
     const { generator, pacer } = createDatagenSource(datagenOptions)
     this.generator = generator
     this.pacer = pacer
-    this.partitionCount = parsePartitions(partitions)
+    this.partitionCount = Math.max(parsePartitions(partitions), subtask.count)
+    this.owned = [...Array(this.partitionCount).keys()].filter(
+      (partition) => partition % subtask.count === subtask.index,
+    )
     this.positions = new Array<number>(this.partitionCount).fill(0)
     const schema = generator.schema
     this.columnIndexes = columns.map((column) => {
@@ -51,7 +63,7 @@ export class DatagenEngineSource implements Source<number[]> {
   }
 
   partitions(): readonly number[] {
-    return this.positions.map((_, partition) => partition)
+    return this.owned
   }
 
   async pull(): Promise<SourceChunk | null> {
@@ -93,9 +105,9 @@ export class DatagenEngineSource implements Source<number[]> {
 
   /** Partitions take turns so each advances at the same pace; undefined when all are exhausted. */
   private nextOpenPartition(): number | undefined {
-    for (let tried = 0; tried < this.partitionCount; tried++) {
-      const partition = this.nextPartition
-      this.nextPartition = (this.nextPartition + 1) % this.partitionCount
+    for (let tried = 0; tried < this.owned.length; tried++) {
+      const partition = this.owned[this.nextOwned]!
+      this.nextOwned = (this.nextOwned + 1) % this.owned.length
       if (this.rowsLeft(partition) > 0) return partition
     }
     return undefined

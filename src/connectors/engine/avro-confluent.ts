@@ -114,15 +114,17 @@ export function avroSchemaOf(columns: readonly ConnectorColumn[]): string {
 }
 
 /**
- * Flink's avro-confluent format for writing: the table's Avro schema is registered under `subject` (Flink's
+ * Flink's avro-confluent format for writing: the table's Avro schema (or `writerSchema`, Flink's
+ * 'avro-confluent.schema', e.g. the catalog's schema of the dataset) is registered under `subject` (Flink's
  * default `<topic>-value`) on first use, and every record is framed with its id.
  */
 export function avroConfluentEncoder(
   register: SchemaRegistrar,
   subject: string,
   columns: readonly ConnectorColumn[],
+  writerSchema?: string,
 ): RecordEncoder {
-  const schema = avroSchemaOf(columns)
+  const schema = writerSchema ?? avroSchemaOf(columns)
   const codec = AvroCodec.parse(schema)
   let schemaId: number | undefined
   let registering: Promise<void> | undefined

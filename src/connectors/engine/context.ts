@@ -12,6 +12,14 @@ export interface MalformedInput {
   readonly content: string
 }
 
+/** Which share of a source a subtask of a parallel job reads: subtask `index` of `count`. */
+export interface Subtask {
+  readonly index: number
+  readonly count: number
+}
+
+export const SINGLE_SUBTASK: Subtask = { index: 0, count: 1 }
+
 /** What connectors take from the job around them rather than from the table's options. */
 export interface ConnectorContext {
   /** Receives input a source could not read; by default it is logged as a warning. */
@@ -23,6 +31,8 @@ export interface ConnectorContext {
   /** Registers avro-confluent sink schemas instead of the registry at 'avro-confluent.url'. */
   readonly schemaRegistrar?: SchemaRegistrar
   readonly logger?: Logger
+  /** Set in a parallel job: sources read only this subtask's share. */
+  readonly subtask?: Subtask
 }
 
 export function malformedInputHandler(context: ConnectorContext): (input: MalformedInput) => void {

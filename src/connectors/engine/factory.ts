@@ -6,7 +6,7 @@ import { FileSystemSink } from '../filesystem/sink.ts'
 import { FileSystemSource } from '../filesystem/source.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
 import { PrintSink } from '../print/print-sink.ts'
-import { type ConnectorContext, malformedInputHandler } from './context.ts'
+import { type ConnectorContext, malformedInputHandler, SINGLE_SUBTASK } from './context.ts'
 import { kafkaSink, kafkaSource, upsertKafkaSink } from './kafka-connector.ts'
 import { ConnectorOptionError, ConnectorOptions, type OptionSpec } from './options.ts'
 import { projectingDecoder } from './record-decoder.ts'
@@ -49,9 +49,13 @@ const BLACKHOLE_OPTIONS: OptionSpec = { required: [], optional: [] }
 const DEFAULT_ROLLING_FILE_SIZE = 128 * 2 ** 20
 
 const SOURCES: Readonly<Record<string, SourceFactory>> = {
-  datagen: (table, projection) => {
+  datagen: (table, projection, context) => {
     ConnectorOptions.validate(table.options, DATAGEN_OPTIONS)
-    return new DatagenEngineSource(table.options, projectColumns(table.columns, projection))
+    return new DatagenEngineSource(
+      table.options,
+      projectColumns(table.columns, projection),
+      context.subtask ?? SINGLE_SUBTASK,
+    )
   },
   kafka: kafkaSource,
   filesystem: (table, projection, context) => {
@@ -62,6 +66,7 @@ const SOURCES: Readonly<Record<string, SourceFactory>> = {
       options.required('path'),
       projectingDecoder(textRowFormat(format, table.columns, options), projection),
       malformedInputHandler(context),
+      context.subtask ?? SINGLE_SUBTASK,
     )
   },
 }

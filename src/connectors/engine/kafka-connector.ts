@@ -25,6 +25,7 @@ export const KAFKA_OPTIONS: OptionSpec = {
     ...FORMAT_OPTIONS,
     'avro-confluent.url',
     'avro-confluent.subject',
+    'avro-confluent.schema',
     'scan.startup.mode',
     'scan.startup.timestamp-millis',
     'scan.startup.specific-offsets',
@@ -123,6 +124,7 @@ function valueEncoder(
     register,
     options.optional('avro-confluent.subject') ?? `${topic}-value`,
     columns,
+    options.optional('avro-confluent.schema'),
   )
 }
 

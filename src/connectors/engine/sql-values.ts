@@ -14,7 +14,19 @@ export class ValueError extends Error {
 
 type TypeFamily = 'integer' | 'double' | 'boolean' | 'string' | 'timestamp' | 'other'
 
+const FAMILIES = new Map<string, TypeFamily>()
+
+/** Memoised: it runs for every value read or written, and a job has few distinct type texts. */
 function familyOf(type: string): TypeFamily {
+  let family = FAMILIES.get(type)
+  if (family === undefined) {
+    family = parseFamily(type)
+    FAMILIES.set(type, family)
+  }
+  return family
+}
+
+function parseFamily(type: string): TypeFamily {
   const base = type
     .trim()
     .toUpperCase()
@@ -48,24 +60,20 @@ export function formatTimestamp(millis: number): string {
 /** The value as the column's SQL type expects it in a row; null stays null. */
 export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
   if (value === null || value === undefined) return null
-  const family = familyOf(column.type)
-  const fail = (): never => {
-    throw new ValueError(`column '${column.name}' (${column.type}) cannot hold ${JSON.stringify(value)}`)
-  }
-  switch (family) {
+  switch (familyOf(column.type)) {
     case 'integer': {
       // Avro longs beyond 2^53 arrive as bigint and stay exact.
       if (typeof value === 'bigint') return value
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-      return typeof number === 'number' && Number.isInteger(number) ? number : fail()
+      return typeof number === 'number' && Number.isInteger(number) ? number : unfit(value, column)
     }
     case 'double': {
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-      return typeof number === 'number' && !Number.isNaN(number) ? number : fail()
+      return typeof number === 'number' && !Number.isNaN(number) ? number : unfit(value, column)
     }
     case 'boolean':
       if (typeof value === 'boolean') return value
-      return value === 'true' ? true : value === 'false' ? false : fail()
+      return value === 'true' ? true : value === 'false' ? false : unfit(value, column)
     case 'string':
       return typeof value === 'string'
         ? value
@@ -74,11 +82,17 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
           : String(value)
     case 'timestamp': {
       if (typeof value === 'number' && Number.isFinite(value)) return value
-      return typeof value === 'string' ? (parseTimestamp(value) ?? fail()) : fail()
+      return typeof value === 'string'
+        ? (parseTimestamp(value) ?? unfit(value, column))
+        : unfit(value, column)
     }
     case 'other':
       return value
   }
+}
+
+function unfit(value: unknown, column: ConnectorColumn): never {
+  throw new ValueError(`column '${column.name}' (${column.type}) cannot hold ${JSON.stringify(value)}`)
 }
 
 /** The value as text formats write it: timestamps in Flink's default form, everything else as is. */

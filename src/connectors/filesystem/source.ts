@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { insertBatch, type Row, type Source, type SourceChunk } from '../../engine/index.ts'
-import type { MalformedInput } from '../engine/context.ts'
+import { type MalformedInput, SINGLE_SUBTASK, type Subtask } from '../engine/context.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
 import { listDataFiles } from './files.ts'
 
@@ -15,7 +15,8 @@ const MAX_BATCH_LINES = 1024
 /**
  * Reads every line of the files under a path once, then ends (bounded, as Flink's filesystem source in
  * batch mode). The files are one partition. A line that is not a row goes to the malformed-input handler
- * with its file and line number, so nothing is dropped without a trace.
+ * with its file and line number, so nothing is dropped without a trace. In a parallel job, subtask i of n
+ * decodes lines i, i+n, i+2n, … of every file, so the subtasks share the work whatever the file count.
  */
 export class FileSystemSource implements Source<FilePosition> {
   private files: string[] | undefined
@@ -27,6 +28,7 @@ export class FileSystemSource implements Source<FilePosition> {
     private readonly path: string,
     private readonly format: RecordDecoder,
     private readonly onMalformed: (input: MalformedInput) => void,
+    private readonly subtask: Subtask = SINGLE_SUBTASK,
   ) {}
 
   partitions(): readonly number[] {
@@ -62,7 +64,9 @@ export class FileSystemSource implements Source<FilePosition> {
     const first = this.position.line
     const end = Math.min(lines.length, first + MAX_BATCH_LINES)
     const rows: Row[] = []
+    const { index: owner, count } = this.subtask
     for (let index = first; index < end; index++) {
+      if (index % count !== owner) continue
       const line = lines[index]!
       if (line.trim() === '') continue
       try {

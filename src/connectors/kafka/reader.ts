@@ -1,4 +1,4 @@
-import type { Batch, Consumer, IHeaders, Kafka } from 'kafkajs'
+import type { Batch, Consumer, ConsumerConfig, IHeaders, Kafka } from 'kafkajs'
 
 /** Where a reader starts, with the names of Flink's `scan.startup.mode`. */
 export type StartupMode =
@@ -32,58 +32,104 @@ export interface KafkaReaderOptions {
   startup?: StartupMode
   /** Hide records of open and aborted transactions (Kafka's read_committed); on by default. */
   readCommitted?: boolean
+  /** The most one fetch returns, over all partitions (default 8 MiB). */
   maxBytes?: number
+  /** The most one fetch returns per partition, so the largest batch (kafkajs' default, 1 MiB). */
+  maxBytesPerPartition?: number
   /**
-   * Let kafkajs commit processed batches in its fetch loop at this interval (at-least-once). Without it, only
-   * `commit()` commits, which is what checkpointing sources want.
+   * How many fetched batches may wait for the caller (default 4, at least 1). Kafka fetches the next batches
+   * while the caller works on the current one; a caller that stops asking stops the fetches once this many
+   * wait, so memory stays bounded.
+   */
+  prefetchBatches?: number
+  /**
+   * Commit the position of processed batches at most this often, as the caller asks for the next batch
+   * (at-least-once). Without it, only `commit()` commits, which is what checkpointing sources want.
    */
   autoCommitIntervalMs?: number
 }
 
 const HEARTBEAT_WHILE_WAITING_MS = 3_000
+/**
+ * How long a fetch waits on the broker for records, as Kafka's own consumer (`fetch.max.wait.ms`); kafkajs'
+ * 5 s would hold up `close()`, which waits for the fetch in flight.
+ */
+const FETCH_MAX_WAIT_MS = 500
 
-interface Handoff {
+/** The kafkajs consumer settings of a reader: benchmarks compare the bare client with the same fetches. */
+export function consumerConfig(options: KafkaReaderOptions): ConsumerConfig {
+  return {
+    groupId: options.groupId,
+    readUncommitted: options.readCommitted === false,
+    maxBytes: options.maxBytes ?? 8 << 20,
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    ...(options.maxBytesPerPartition === undefined
+      ? {}
+      : { maxBytesPerPartition: options.maxBytesPerPartition }),
+  }
+}
+const DEFAULT_PREFETCH_BATCHES = 4
+
+interface Fetched {
   batch: KafkaRecordBatch
-  processed: () => void
+  /** The partition's position once this batch is processed. */
+  nextOffset: string
 }
 
 /**
- * Reads a topic batch by batch as an async iterable. kafkajs pushes batches from its fetch loop; the reader
- * turns that into pull: the next batch is only taken from Kafka after the caller asked for it, so a slow
- * caller slows the fetches (backpressure) and memory stays bounded to one fetch.
+ * Reads a topic batch by batch as an async iterable. kafkajs pushes batches from its fetch loop into a
+ * bounded queue that the iterator takes from, so fetching and decoding overlap with the caller's work; when
+ * the queue is full the fetch loop waits (backpressure). A batch counts as processed once the caller asks
+ * for the next one; only processed batches are committed to the group (at-least-once).
  */
 export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
-  private pending: Handoff | undefined
-  private inHand: Handoff | undefined
+  private readonly prefetched: Fetched[] = []
+  private inHand: Fetched | undefined
   private wakeIterator: (() => void) | undefined
+  private wakeFetchLoop: (() => void) | undefined
   private readonly positions = new Map<number, string>()
+  private lastCommit = Date.now()
   private failure: unknown
   private closed = false
 
   private constructor(
     private readonly consumer: Consumer,
     private readonly topic: string,
+    private readonly prefetchLimit: number,
+    private readonly autoCommitIntervalMs: number | undefined,
   ) {}
 
   static async open(kafka: Kafka, options: KafkaReaderOptions): Promise<KafkaReader> {
-    const consumer = kafka.consumer({
-      groupId: options.groupId,
-      readUncommitted: options.readCommitted === false,
-      maxBytes: options.maxBytes ?? 8 << 20,
-    })
-    const reader = new KafkaReader(consumer, options.topic)
+    const consumer = kafka.consumer(consumerConfig(options))
+    const reader = new KafkaReader(
+      consumer,
+      options.topic,
+      Math.max(1, options.prefetchBatches ?? Number(process.env.PREFETCH ?? DEFAULT_PREFETCH_BATCHES)),
+      options.autoCommitIntervalMs,
+    )
     const startup = options.startup ?? { mode: 'group-offsets' }
     await consumer.connect()
     const fromBeginning =
       startup.mode === 'group-offsets' ? startup.reset !== 'latest' : startup.mode !== 'latest-offset'
     await consumer.subscribe({ topic: options.topic, fromBeginning })
     const seeks = await startOffsets(kafka, options.topic, startup)
+    if (process.env.TRACE) {
+      consumer.on(consumer.events.FETCH_START, () =>
+        console.error('fetch-start', performance.now().toFixed(0)),
+      )
+      consumer.on(consumer.events.FETCH, (e) =>
+        console.error('fetch-done', performance.now().toFixed(0), e.payload.duration),
+      )
+    }
     consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error))
+    // After a rebalance kafkajs fetches again from the group's committed offsets: what waits was fetched by
+    // the previous generation and may belong to another member now.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      reader.prefetched.length = 0
+    })
     await consumer.run({
-      autoCommit: options.autoCommitIntervalMs !== undefined,
-      ...(options.autoCommitIntervalMs === undefined
-        ? {}
-        : { autoCommitInterval: options.autoCommitIntervalMs }),
+      // kafkajs would commit what it fetched; the reader commits what the caller processed.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: ({ batch, resolveOffset, heartbeat }) => reader.handOver(batch, resolveOffset, heartbeat),
     })
@@ -91,38 +137,48 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     return reader
   }
 
-  private handOver(
+  /** How many fetched batches wait for the caller. */
+  get prefetchedBatches(): number {
+    return this.prefetched.length
+  }
+
+  private async handOver(
     batch: Batch,
     resolveOffset: (offset: string) => void,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
-    if (batch.messages.length === 0) return Promise.resolve()
-    const records = batch.messages.map(
-      (message): KafkaRecord => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        headers: headersAsText(message.headers),
-        timestamp: Number(message.timestamp),
-      }),
-    )
-    return new Promise<void>((resolve) => {
-      // A caller that holds a batch longer than the session timeout must not get the group rebalanced away.
-      const keepAlive = setInterval(() => heartbeat().catch(() => undefined), HEARTBEAT_WHILE_WAITING_MS)
-      this.pending = {
-        batch: { topic: batch.topic, partition: batch.partition, records },
-        processed: () => {
-          const last = batch.lastOffset()
-          resolveOffset(last)
-          this.positions.set(batch.partition, (BigInt(last) + 1n).toString())
-          clearInterval(keepAlive)
-          resolve()
-        },
+    if (batch.messages.length === 0) return
+    await this.roomInQueue(heartbeat)
+    if (this.closed) return
+    const last = batch.lastOffset()
+    // Moves kafkajs' fetch position past this batch; the group's position moves once it is processed.
+    resolveOffset(last)
+    if (process.env.TRACE)
+      console.error(
+        'push',
+        performance.now().toFixed(0),
+        batch.partition,
+        batch.messages.length,
+        this.prefetched.length,
+      )
+    this.prefetched.push({ batch: recordBatchOf(batch), nextOffset: (BigInt(last) + 1n).toString() })
+    this.wakeIterator?.()
+  }
+
+  private async roomInQueue(heartbeat: () => Promise<void>): Promise<void> {
+    if (this.prefetched.length < this.prefetchLimit || this.closed) return
+    // A caller that holds batches longer than the session timeout must not get the group rebalanced away.
+    const keepAlive = setInterval(() => heartbeat().catch(() => undefined), HEARTBEAT_WHILE_WAITING_MS)
+    try {
+      while (this.prefetched.length >= this.prefetchLimit && !this.closed) {
+        await new Promise<void>((resolve) => {
+          this.wakeFetchLoop = resolve
+        })
       }
-      this.wakeIterator?.()
-    })
+    } finally {
+      this.wakeFetchLoop = undefined
+      clearInterval(keepAlive)
+    }
   }
 
   private fail(error: unknown): void {
@@ -132,37 +188,49 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<KafkaRecordBatch> {
     while (!this.closed) {
-      // Asking for the next batch means the previous one is done: only now may Kafka fetch past it.
+      // Asking for the next batch means the previous one is done: only now may its offsets be committed.
       this.releaseInHand()
-      while (!this.pending && !this.closed && this.failure === undefined) {
+      if (
+        this.autoCommitIntervalMs !== undefined &&
+        Date.now() - this.lastCommit >= this.autoCommitIntervalMs
+      ) {
+        await this.commit()
+      }
+      while (this.prefetched.length === 0 && !this.closed && this.failure === undefined) {
         await new Promise<void>((resolve) => {
           this.wakeIterator = resolve
         })
       }
       this.wakeIterator = undefined
       if (this.failure !== undefined) throw this.failure
-      if (!this.pending) return
-      this.inHand = this.pending
-      this.pending = undefined
-      yield this.inHand.batch
+      const next = this.prefetched.shift()
+      if (!next) return
+      this.inHand = next
+      if (process.env.TRACE)
+        console.error('take', performance.now().toFixed(0), next.batch.partition, this.prefetched.length)
+      this.wakeFetchLoop?.()
+      yield next.batch
     }
   }
 
   private releaseInHand(): void {
-    this.inHand?.processed()
+    if (this.inHand) this.positions.set(this.inHand.batch.partition, this.inHand.nextOffset)
     this.inHand = undefined
   }
 
   /** Commits the group's position after every batch handed out so far, the one in hand included. */
   async commit(): Promise<void> {
     this.releaseInHand()
+    this.lastCommit = Date.now()
     if (this.positions.size === 0) return
     const offsets = [...this.positions].map(([partition, offset]) => ({
       topic: this.topic,
       partition,
       offset,
     }))
+    const t0 = performance.now()
     await retryRetriable(() => this.consumer.commitOffsets(offsets))
+    if (process.env.TRACE) console.error('commit', t0.toFixed(0), (performance.now() - t0).toFixed(0))
   }
 
   /** The position (next offset) per partition after the batches processed so far. */
@@ -173,11 +241,27 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
   async close(): Promise<void> {
     this.closed = true
     this.releaseInHand()
-    this.pending?.processed()
-    this.pending = undefined
+    this.prefetched.length = 0
     this.wakeIterator?.()
+    this.wakeFetchLoop?.()
     await this.consumer.disconnect()
   }
+}
+
+function recordBatchOf(batch: Batch): KafkaRecordBatch {
+  const { topic, partition } = batch
+  const records = batch.messages.map(
+    (message): KafkaRecord => ({
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: headersAsText(message.headers),
+      timestamp: Number(message.timestamp),
+    }),
+  )
+  return { topic, partition, records }
 }
 
 /**
@@ -199,8 +283,9 @@ async function retryRetriable<T>(operation: () => Promise<T>, attempts = 8): Pro
 
 function headersAsText(headers: IHeaders | undefined): Record<string, string> {
   const text: Record<string, string> = {}
-  if (!headers) return text
-  for (const [name, value] of Object.entries(headers)) {
+  // for…in rather than Object.entries: most records have no headers, and this runs once per record.
+  for (const name in headers) {
+    const value = headers[name]
     if (value === undefined) continue
     text[name] = (Array.isArray(value) ? value[value.length - 1] : value)?.toString() ?? ''
   }

@@ -4,6 +4,7 @@ import type { Sink } from '../sink.ts'
 import {
   checkpointBarrier,
   END_OF_INPUT,
+  INPUT_IDLE,
   isBatch,
   type StreamElement,
   type StreamEvent,
@@ -80,7 +81,9 @@ export class SinkNode implements GateConsumer {
     this.deliver(checkpointBarrier(checkpointId))
   }
 
-  idle(): void {}
+  idle(): void {
+    if (this.sink.onIdle !== undefined) this.deliver(INPUT_IDLE)
+  }
 
   end(): void {
     this.deliver(END_OF_INPUT)
@@ -119,7 +122,7 @@ export class SinkNode implements GateConsumer {
       case 'end':
         return this.endOfInput()
       case 'idle':
-        return undefined
+        return pendingOrUndefined(this.sink.onIdle?.())
     }
   }
 

@@ -108,18 +108,27 @@ export class SourceTask {
   }
 
   private advanceWatermark(now: number): void {
+    const tracked = this.source.watermark?.()
+    if (tracked !== undefined) {
+      if (tracked === 'idle') this.signalIdle()
+      else if (tracked > this.emittedWatermark) this.emitWatermark(tracked)
+      return
+    }
     if (this.watermarks === null) return
     const current = this.watermarks.current(now)
-    if (current > this.emittedWatermark) {
-      this.emitWatermark(current)
-    } else if (!this.idleSignalled && this.watermarks.allIdle(now)) {
-      this.idleSignalled = true
-      this.output.idle()
-    }
+    if (current > this.emittedWatermark) this.emitWatermark(current)
+    else if (this.watermarks.allIdle(now)) this.signalIdle()
+  }
+
+  private signalIdle(): void {
+    if (this.idleSignalled) return
+    this.idleSignalled = true
+    this.output.idle()
   }
 
   private emitWatermark(timestamp: number): void {
     this.emittedWatermark = timestamp
+    this.idleSignalled = false
     this.metrics.watermark = timestamp
     this.output.watermark(timestamp)
   }

@@ -15,6 +15,16 @@ export interface Grouping {
   key(row: Row, set: number): StateKey
   /** The group-key values for output, built only when a group is first seen. */
   keyRow(row: Row, set: number): Row
+  /**
+   * Set in one subtask of a parallel job that receives rows for several grouping sets: whether the group
+   * `key` is this subtask's. A row reaches every subtask owning one of its sets' keys; each counts only its own.
+   */
+  readonly owns?: (key: StateKey) => boolean
+}
+
+/** `grouping`, counting only the groups `owns` accepts. */
+export function ownedGroups(grouping: Grouping, owns: (key: StateKey) => boolean): Grouping {
+  return { ...grouping, owns }
 }
 
 /** GROUP BY `columns` (no columns: one global group). */

@@ -59,6 +59,7 @@ export class GroupAggregateOperator extends BaseOperator<KeyedStateSnapshot<Grou
       }
       for (let set = 0; set < grouping.setCount; set++) {
         const key = grouping.key(row, set)
+        if (grouping.owns !== undefined && !grouping.owns(key)) continue
         let group = groups.get(key)
         if (group === undefined) {
           if (retraction) {

@@ -62,17 +62,22 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
         this.context.deadLetters.send(row, 'null-event-time', null)
         continue
       }
+      // In a parallel job a row may reach several subtasks (one per grouping set's key): the owner of its
+      // first set's key reports it if it is late, so it is reported once.
+      const reportsLate = grouping.owns === undefined || grouping.owns(grouping.key(row, 0))
       if (windows.isLate(timestamp, watermark)) {
-        this.context.deadLetters.send(row, 'late', timestamp)
+        if (reportsLate) this.context.deadLetters.send(row, 'late', timestamp)
         continue
       }
       let late = false
       for (let set = 0; set < setCount; set++) {
-        const accumulators = windows.accumulatorsFor(grouping.key(row, set), row, set, timestamp, watermark)
+        const key = grouping.key(row, set)
+        if (grouping.owns !== undefined && !grouping.owns(key)) continue
+        const accumulators = windows.accumulatorsFor(key, row, set, timestamp, watermark)
         if (accumulators === null) late = true
         else aggregator.accumulate(accumulators, row)
       }
-      if (late) this.context.deadLetters.send(row, 'late', timestamp)
+      if (late && reportsLate) this.context.deadLetters.send(row, 'late', timestamp)
     }
   }
 

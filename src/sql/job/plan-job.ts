@@ -1,13 +1,14 @@
 import type { ResolvedTable, TableResolver } from '../catalog/table-resolver.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
 import { type PlannedStatement, SqlSession } from '../session.ts'
+import { printQuery } from './print-query.ts'
 
 /** A script planned as one job: its INSERTs run together, like a STATEMENT SET. */
 export interface PlannedJob {
   readonly statements: readonly PlannedStatement[]
-  /** The INSERT plans, in script order. */
+  /** What the job runs, in script order: the INSERT plans, and each bare SELECT as an INSERT into print. */
   readonly inserts: readonly LogicalPlan[]
-  /** Bare SELECT plans, in script order; they run as if inserted into a print table. */
+  /** The bare SELECT plans, in script order. */
   readonly queries: readonly LogicalPlan[]
   /**
    * Every catalog table the script resolved, by dotted path. Worker threads re-plan the script over exactly
@@ -31,7 +32,10 @@ export async function planJob(options: PlanJobOptions): Promise<PlannedJob> {
   const queries: LogicalPlan[] = []
   for (const statement of statements) {
     if (statement.kind === 'insert') inserts.push(statement.plan)
-    if (statement.kind === 'query') queries.push(statement.plan)
+    if (statement.kind === 'query') {
+      queries.push(statement.plan)
+      inserts.push(printQuery(statement.plan))
+    }
   }
   return { statements, inserts, queries, resolvedTables: Object.fromEntries(recorder.resolved) }
 }

@@ -1,9 +1,8 @@
 import type { ConnectorContext } from '../../connectors/engine/context.ts'
-import type { OperatorMetricsSnapshot, PipelineResult } from '../../engine/index.ts'
+import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
 import { StaticTableResolver, type TableResolver } from '../catalog/table-resolver.ts'
-import { createRuntimeEnv } from '../compile/compile-expression.ts'
-import { planPipeline } from '../physical/index.ts'
-import type { LogicalPlan } from '../plan/nodes.ts'
+import { buildJobPipeline, type JobNodes } from './job-pipeline.ts'
+import { runParallel } from './parallel/coordinator.ts'
 import { type PlannedJob, planJob } from './plan-job.ts'
 
 export interface RunJobOptions {
@@ -11,6 +10,7 @@ export interface RunJobOptions {
   /** Where tables that the script does not create come from; by default there are none. */
   readonly resolver?: TableResolver
   readonly sets?: Readonly<Record<string, string>>
+  /** For parallelism 1 only: it cannot be handed to worker threads. */
   readonly connectorContext?: ConnectorContext
   /** Called about once a second with every node's metrics. */
   readonly onProgress?: (progress: JobProgress) => void
@@ -20,6 +20,7 @@ export interface RunJobOptions {
 }
 
 export interface JobProgress {
+  /** Per engine node, summed over subtasks. */
   readonly metrics: readonly OperatorMetricsSnapshot[]
   /** Records read by all sources so far. */
   readonly recordsIn: number
@@ -33,64 +34,99 @@ export interface JobResult extends JobProgress {
   readonly parallelism: number
 }
 
-/** Plans a script and runs its INSERTs as one job on the embedded engine, until bounded sources end or it is cancelled. */
+const PARALLELISM_OPTION = 'parallelism.default'
+const DEFAULT_PROGRESS_INTERVAL_MS = 1000
+
+/**
+ * Plans a script and runs its INSERTs as one job on the embedded engine, until bounded sources end or it is
+ * cancelled. With `parallelism.default` N > 1 the job runs as N subtasks on worker threads.
+ */
 export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const job = await planJob({
     script: options.script,
     resolver: options.resolver ?? new StaticTableResolver({}),
     ...(options.sets === undefined ? {} : { sets: options.sets }),
   })
-  if (job.queries.length > 0)
-    throw new Error('a SELECT without INSERT INTO cannot run yet: INSERT INTO a print table instead')
-  if (job.inserts.length === 0) throw new Error('the script has no INSERT INTO statement to run')
-  return runPlannedJob(job, options)
+  if (job.inserts.length === 0) throw new Error('the script has no INSERT INTO or SELECT statement to run')
+  const parallelism = parallelismOf(job)
+  return parallelism === 1 ? runInProcess(job, options) : runOnWorkers(job, options, parallelism)
 }
 
-async function runPlannedJob(job: PlannedJob, options: RunJobOptions): Promise<JobResult> {
-  const env = createRuntimeEnv(envOptions(job.inserts))
-  const planned = await planPipeline(job.inserts, {
-    env,
-    ...(options.connectorContext === undefined ? {} : { connectorContext: options.connectorContext }),
-  })
+async function runInProcess(job: PlannedJob, options: RunJobOptions): Promise<JobResult> {
+  const planned = await buildJobPipeline(
+    job,
+    options.connectorContext === undefined ? {} : { connectorContext: options.connectorContext },
+  )
   const { pipeline } = planned
-  const progressOf = (metrics: readonly OperatorMetricsSnapshot[]): JobProgress =>
-    summarize(metrics, planned.sourceNodes, planned.sinkNodes)
   const cancel = (): void => pipeline.cancel()
   options.signal?.addEventListener('abort', cancel)
   const onProgress = options.onProgress
   const timer =
     onProgress === undefined
       ? undefined
-      : setInterval(() => onProgress(progressOf(pipeline.metrics())), options.progressIntervalMs ?? 1000)
-  let result: PipelineResult
+      : setInterval(
+          () => onProgress(summarize(pipeline.metrics(), planned)),
+          options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+        )
   try {
     if (options.signal?.aborted) pipeline.cancel()
-    result = await pipeline.run()
+    const result = await pipeline.run()
+    return finalResult(result.metrics, planned, result.cancelled, 1)
   } finally {
     clearInterval(timer)
     options.signal?.removeEventListener('abort', cancel)
   }
+}
+
+async function runOnWorkers(
+  job: PlannedJob,
+  options: RunJobOptions,
+  parallelism: number,
+): Promise<JobResult> {
+  if (options.connectorContext !== undefined)
+    throw new Error(
+      `a connector context cannot be handed to worker threads: run with '${PARALLELISM_OPTION}' = '1'`,
+    )
+  const onProgress = options.onProgress
+  const result = await runParallel(job, {
+    script: options.script,
+    sets: options.sets ?? {},
+    parallelism,
+    progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+    ...(onProgress === undefined
+      ? {}
+      : { onProgress: (metrics, nodes) => onProgress(summarize(metrics, nodes)) }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  })
+  return finalResult(result.metrics, result.nodes, result.cancelled, parallelism)
+}
+
+/** The parallelism in force at the last INSERT (`SET 'parallelism.default'` or `--set`). */
+function parallelismOf(job: PlannedJob): number {
+  const text = job.inserts[job.inserts.length - 1]?.options[PARALLELISM_OPTION] ?? '1'
+  const parallelism = Number(text)
+  if (!Number.isSafeInteger(parallelism) || parallelism < 1)
+    throw new Error(`'${PARALLELISM_OPTION}' must be an integer >= 1; got '${text}'`)
+  return parallelism
+}
+
+function finalResult(
+  metrics: readonly OperatorMetricsSnapshot[],
+  nodes: JobNodes,
+  cancelled: boolean,
+  parallelism: number,
+): JobResult {
   return {
-    ...progressOf(result.metrics),
-    cancelled: result.cancelled,
-    lateRecords: result.metrics.reduce((total, node) => total + node.lateRecords, 0),
-    parallelism: 1,
+    ...summarize(metrics, nodes),
+    cancelled,
+    lateRecords: metrics.reduce((total, node) => total + node.lateRecords, 0),
+    parallelism,
   }
 }
 
-/** Compiled expressions evaluate in the session time zone in force at the last INSERT. */
-function envOptions(inserts: readonly LogicalPlan[]): { timeZone?: string } {
-  const zone = inserts[inserts.length - 1]?.options['table.local-time-zone']
-  return zone === undefined ? {} : { timeZone: zone }
-}
-
-function summarize(
-  metrics: readonly OperatorMetricsSnapshot[],
-  sourceNodes: readonly string[],
-  sinkNodes: readonly string[],
-): JobProgress {
+function summarize(metrics: readonly OperatorMetricsSnapshot[], nodes: JobNodes): JobProgress {
   const byName = new Map(metrics.map((node) => [node.name, node]))
-  const recordsIn = sourceNodes.reduce((total, name) => total + (byName.get(name)?.recordsOut ?? 0), 0)
-  const watermark = Math.min(...sinkNodes.map((name) => byName.get(name)?.watermark ?? -Infinity))
+  const recordsIn = nodes.sourceNodes.reduce((total, name) => total + (byName.get(name)?.recordsOut ?? 0), 0)
+  const watermark = Math.min(...nodes.sinkNodes.map((name) => byName.get(name)?.watermark ?? -Infinity))
   return { metrics, recordsIn, watermark }
 }

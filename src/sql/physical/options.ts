@@ -1,5 +1,5 @@
 import type { ConnectorContext } from '../../connectors/engine/context.ts'
-import type { Sink } from '../../engine/index.ts'
+import type { ExchangePorts, Sink } from '../../engine/index.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
 import type { RuntimeEnv } from '../functions/scalar-function.ts'
 import type { SinkNode } from '../plan/nodes.ts'
@@ -11,4 +11,17 @@ export interface PhysicalOptions {
   readonly connectorContext?: ConnectorContext
   /** Replaces the connector sink of a table (tests collect rows in memory); undefined keeps the connector. */
   readonly sinkFor?: (sink: SinkNode) => Sink | undefined
+  /** Set when this pipeline is one subtask of a parallel job. */
+  readonly subtask?: SubtaskContext
+}
+
+/**
+ * One subtask of a job running at parallelism > 1. Every subtask translates the same plan; at each keyed
+ * node it inserts an exchange that sends each row to the subtask owning its key group.
+ */
+export interface SubtaskContext {
+  readonly index: number
+  readonly parallelism: number
+  /** The ports of exchange `id`; exchanges are numbered in translation order, the same in every subtask. */
+  readonly openExchange: (id: number) => Promise<ExchangePorts>
 }

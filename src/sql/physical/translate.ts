@@ -3,16 +3,22 @@ import {
   boundedOutOfOrderness,
   CalcOperator,
   DeduplicateOperator,
+  ExchangeSink,
+  ExchangeSource,
   GroupAggregateOperator,
   type Grouping,
   groupBy,
   groupingSets,
   MemorySource,
   type Operator,
+  ownedGroups,
   type PipelineBuilder,
   type Row,
+  routeByGrouping,
+  routeByKey,
   type Sink,
   type Stream,
+  subtaskOfKey,
   TopNOperator,
   UnionOperator,
   WindowAggregateOperator,
@@ -26,10 +32,18 @@ import {
   compileScalar,
 } from '../compile/compile-expression.ts'
 import { isInsertOnly } from '../plan/builders.ts'
-import type { LogicalNode, LogicalPlan, ScanNode, SinkNode } from '../plan/nodes.ts'
+import type {
+  AggregateNode,
+  LogicalNode,
+  LogicalPlan,
+  ScanNode,
+  SinkNode,
+  WindowAggregateNode,
+} from '../plan/nodes.ts'
 import { engineAggregates } from './aggregates.ts'
 import { connectorTable } from './connector-table.ts'
 import { UnsupportedPlanError } from './errors.ts'
+import { joinOperator } from './join.ts'
 import type { PhysicalOptions } from './options.ts'
 import { engineWindow } from './windows.ts'
 import { YieldingSource } from './yielding-source.ts'
@@ -42,6 +56,7 @@ import { YieldingSource } from './yielding-source.ts'
 export class PhysicalTranslator {
   private readonly streams = new Map<LogicalNode, Stream>()
   private counter = 0
+  private exchanges = 0
   /** Node names of sources and sinks, for progress reporting. */
   readonly sourceNodes: string[] = []
   readonly sinkNodes: string[] = []
@@ -65,13 +80,23 @@ export class PhysicalTranslator {
     const columns = node.columns
     const identity =
       columns.every((column, i) => column === i) && columns.length === node.table.columns.length
-    const feed = identity
+    const ordered = identity
       ? input
       : this.operator(
           'reorder',
           new CalcOperator({ project: reorder(columns, node.table.columns.length) }),
           input,
         )
+    // Updates of one key must reach the sink in order, so at parallelism > 1 they go through the subtask
+    // that owns the key (Flink does the same before an upsert sink).
+    const primaryKey = node.table.primaryKey ?? []
+    const feed =
+      primaryKey.length > 0 && !isInsertOnly(node.input.changelog)
+        ? await this.exchangeByKey(
+            ordered,
+            primaryKey.map((name) => node.table.columns.findIndex((column) => column.name === name)),
+          )
+        : ordered
     const name = this.name(`sink-${node.table.name}`)
     this.builder.sink(name, sink, feed)
     this.sinkNodes.push(name)
@@ -91,7 +116,11 @@ export class PhysicalTranslator {
       case 'scan':
         return this.scan(node)
       case 'values': {
-        const rows = node.rows.map((exprs) => exprs.map((expr) => compileScalar(expr, compile).fn([])))
+        // Literal rows are read once per job, by the first subtask.
+        const rows =
+          (this.options.subtask?.index ?? 0) === 0
+            ? node.rows.map((exprs) => exprs.map((expr) => compileScalar(expr, compile).fn([])))
+            : []
         return this.builder.source(
           this.name('values'),
           new MemorySource([{ partition: 0, batch: { rows, kinds: null } }]),
@@ -118,20 +147,22 @@ export class PhysicalTranslator {
       // One process runs each aggregate once: the local/global phases and mini-batching of the plan's
       // strategy are scale-out and latency knobs with the same results, so they are not needed here.
       case 'windowAggregate': {
+        const input = await this.aggregateInput(node)
         const operator = new WindowAggregateOperator({
           window: engineWindow(node.window),
           timeColumn: node.timeField,
-          grouping: grouping(node.groupKeys, node.groupSets),
+          grouping: this.subtaskGrouping(node),
           aggregates: engineAggregates(node.calls, false),
         })
-        return this.operator('window-aggregate', operator, await this.translate(node.input))
+        return this.operator('window-aggregate', operator, input)
       }
       case 'aggregate': {
+        const input = await this.aggregateInput(node)
         const operator = new GroupAggregateOperator({
-          grouping: grouping(node.groupKeys, node.groupSets),
+          grouping: this.subtaskGrouping(node),
           aggregates: engineAggregates(node.calls, !isInsertOnly(node.input.changelog)),
         })
-        return this.operator('aggregate', operator, await this.translate(node.input))
+        return this.operator('aggregate', operator, input)
       }
       case 'rank': {
         const fields = node.orderKeys.map((key) => ({
@@ -149,7 +180,8 @@ export class PhysicalTranslator {
           outputRank: node.outputRank,
           input: isInsertOnly(node.input.changelog) ? 'insert-only' : 'changelog',
         })
-        return this.operator('top-n', operator, await this.translate(node.input))
+        const input = await this.translate(node.input)
+        return this.operator('top-n', operator, await this.exchangeByKey(input, node.partitionKeys))
       }
       case 'deduplicate': {
         const operator = new DeduplicateOperator({
@@ -157,20 +189,37 @@ export class PhysicalTranslator {
           keep: node.keep,
           ...(node.timeAttribute === 'rowtime' ? { timeColumn: node.timeField } : {}),
         })
-        return this.operator('deduplicate', operator, await this.translate(node.input))
+        const input = await this.translate(node.input)
+        return this.operator('deduplicate', operator, await this.exchangeByKey(input, node.keys))
       }
       case 'union': {
         const inputs: Stream[] = []
         for (const input of node.inputs) inputs.push(await this.translate(input))
         return this.operator('union', new UnionOperator(), ...inputs)
       }
-      case 'watermarkAssigner':
-        throw new UnsupportedPlanError(
-          'WatermarkAssigner',
-          'declare the WATERMARK on a physical (non-computed) column',
-        )
-      case 'join':
-        throw new UnsupportedPlanError('Join')
+      case 'watermarkAssigner': {
+        // Sources generate the engine's watermarks, per partition: the computed rowtime is evaluated on each
+        // scanned row for the watermark, and computed again for the row by the projection after the scan.
+        const computed = node.input
+        if (computed.kind !== 'project' || computed.input.kind !== 'scan')
+          throw new UnsupportedPlanError(
+            `WatermarkAssigner over a ${computed.kind}`,
+            'declare the WATERMARK on a column of the table',
+          )
+        const rowtime = compileScalar(computed.exprs[node.field]!, compile).fn
+        const delayMs = node.delayMs
+        const watermarkOf = (row: Row): number | null => {
+          const time = rowtime(row)
+          return typeof time === 'number' ? time - delayMs : null
+        }
+        this.streams.set(computed.input, await this.scan(computed.input, watermarkOf))
+        return this.translate(computed)
+      }
+      case 'join': {
+        const left = await this.exchangeByKey(await this.translate(node.left), node.leftKeys)
+        const right = await this.exchangeByKey(await this.translate(node.right), node.rightKeys)
+        return this.operator('join', joinOperator(node, compile), left, right)
+      }
       case 'lookupJoin':
         throw new UnsupportedPlanError('LookupJoin')
       case 'rowNumber':
@@ -180,31 +229,73 @@ export class PhysicalTranslator {
     }
   }
 
-  private async scan(node: ScanNode): Promise<Stream> {
-    for (const field of node.projectedFields) {
+  /** `watermarkOf` generates the watermark from a computed rowtime instead of the scan's own column. */
+  private async scan(node: ScanNode, watermarkOf?: (row: Row) => number | null): Promise<Stream> {
+    // Connectors decode stored columns only; computed ones are evaluated by the projection after the scan.
+    const stored = node.table.columns.flatMap((column, i) => (column.computed === undefined ? [i] : []))
+    const projection = node.projectedFields.map((field) => {
       const column = node.table.columns[field]!
       if (column.computed !== undefined)
-        throw new UnsupportedPlanError(`computed column '${column.name}' of ${node.table.name}`)
-    }
-    const table = connectorTable(node.table, node.options)
+        throw new UnsupportedPlanError(`reading computed column '${column.name}' of ${node.table.name}`)
+      return stored.indexOf(field)
+    })
+    const columns = stored.map((i) => node.table.columns[i]!)
+    const table = connectorTable({ ...node.table, columns }, node.options)
     const source = new YieldingSource(
-      await openSource(table, node.projectedFields, this.options.connectorContext ?? {}),
+      await openSource(table, projection, this.options.connectorContext ?? {}),
     )
     const watermark = node.watermark
+    const rowWatermark =
+      watermarkOf ??
+      (watermark === undefined ? undefined : boundedOutOfOrderness(watermark.field, watermark.delayMs))
     const name = this.name(`scan-${node.table.name}`)
     this.sourceNodes.push(name)
     const stream = this.builder.source(
       name,
       source,
-      watermark === undefined
-        ? {}
-        : { watermarks: { watermarkOf: boundedOutOfOrderness(watermark.field, watermark.delayMs) } },
+      rowWatermark === undefined ? {} : { watermarks: { watermarkOf: rowWatermark } },
     )
     if (node.filters.length === 0) return stream
     const compile = this.compileOptions()
     const filters = node.filters.map((condition) => compilePredicate(condition, compile).fn)
     const filter = (row: Row): boolean => filters.every((passes) => passes(row))
     return this.operator('scan-filter', new CalcOperator({ filter }), stream)
+  }
+
+  /**
+   * At parallelism > 1, the stream re-partitioned across subtasks so that each row reaches the subtask(s)
+   * `route` names (see `SubtaskContext`); at parallelism 1, the stream itself.
+   */
+  private async exchange(
+    input: Stream,
+    route: (parallelism: number) => (row: Row) => number | readonly number[],
+  ): Promise<Stream> {
+    const subtask = this.options.subtask
+    if (subtask === undefined || subtask.parallelism === 1) return input
+    const ports = await subtask.openExchange(this.exchanges++)
+    const sink = new ExchangeSink({ targets: ports.outputs, route: route(subtask.parallelism) })
+    this.builder.sink(this.name('exchange-out'), sink, input)
+    return this.builder.source(this.name('exchange-in'), new ExchangeSource(ports.inputs))
+  }
+
+  private async exchangeByKey(input: Stream, keys: readonly number[]): Promise<Stream> {
+    return this.exchange(input, (parallelism) => routeByKey(keys, parallelism))
+  }
+
+  /** An aggregate's input, re-partitioned by group key (per grouping set) at parallelism > 1. */
+  private async aggregateInput(node: AggregateNode | WindowAggregateNode): Promise<Stream> {
+    const input = await this.translate(node.input)
+    return this.exchange(input, (parallelism) =>
+      routeByGrouping(grouping(node.groupKeys, node.groupSets), parallelism),
+    )
+  }
+
+  /** An aggregate's grouping; in a subtask receiving rows of several grouping sets, only its own groups. */
+  private subtaskGrouping(node: AggregateNode | WindowAggregateNode): Grouping {
+    const groups = grouping(node.groupKeys, node.groupSets)
+    const subtask = this.options.subtask
+    if (subtask === undefined || subtask.parallelism === 1 || groups.setCount === 1) return groups
+    return ownedGroups(groups, (key) => subtaskOfKey(key, subtask.parallelism) === subtask.index)
   }
 
   private compileOptions(): CompileOptions {

@@ -3,6 +3,9 @@ import type { SourceSpan } from '../parser/index.ts'
 import { isInsertOnly } from './builders.ts'
 import { inputsOfNode, type LogicalNode, type SinkNode } from './nodes.ts'
 
+/** Connectors that take every change kind, as Flink's do: they print or drop rows, so updates are no harder. */
+const CHANGELOG_CONNECTORS: ReadonlySet<string> = new Set(['blackhole', 'print'])
+
 /**
  * An append-only sink (a `stream` table without a primary key) cannot take the updates of an unbounded
  * aggregation, a Top-N or an outer join; the message names the node producing them, as Flink's does.
@@ -10,7 +13,9 @@ import { inputsOfNode, type LogicalNode, type SinkNode } from './nodes.ts'
 export function checkSinkChangelog(sink: SinkNode, span: SourceSpan): void {
   if (isInsertOnly(sink.input.changelog)) return
   const table = sink.table
-  const acceptsUpdates = table.primaryKey !== undefined && table.primaryKey.length > 0
+  const acceptsUpdates =
+    (table.primaryKey !== undefined && table.primaryKey.length > 0) ||
+    CHANGELOG_CONNECTORS.has(table.connector.options.connector ?? '')
   if (acceptsUpdates) return
   const producer = updateProducer(sink.input)
   invalid(

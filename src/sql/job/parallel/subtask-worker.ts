@@ -1,0 +1,73 @@
+/**
+ * The entry point of one subtask's worker thread: plans the job's script over the catalog snapshot it was
+ * given, builds this subtask's pipeline (with exchanges wired through the coordinator) and runs it.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import type { ExchangePorts, Pipeline } from '../../../engine/index.ts'
+import { StaticTableResolver } from '../../catalog/table-resolver.ts'
+import { buildJobPipeline } from '../job-pipeline.ts'
+import { planJob } from '../plan-job.ts'
+import {
+  type CoordinatorToWorker,
+  type SubtaskStart,
+  serializeError,
+  type WorkerToCoordinator,
+} from './messages.ts'
+
+const coordinator = parentPort!
+const start = workerData as SubtaskStart
+const awaitedExchanges = new Map<number, (ports: ExchangePorts) => void>()
+let pipeline: Pipeline | undefined
+let cancelled = false
+
+function send(message: WorkerToCoordinator): void {
+  coordinator.postMessage(message)
+}
+
+coordinator.on('message', (message: CoordinatorToWorker) => {
+  if (message.type === 'exchange') {
+    awaitedExchanges.get(message.id)?.(message.ports)
+    awaitedExchanges.delete(message.id)
+  } else {
+    cancelled = true
+    pipeline?.cancel()
+  }
+})
+
+async function runSubtask(): Promise<void> {
+  const job = await planJob({
+    script: start.script,
+    resolver: new StaticTableResolver(start.resolvedTables),
+    sets: start.sets,
+  })
+  const subtask = { index: start.index, count: start.parallelism }
+  const planned = await buildJobPipeline(job, {
+    connectorContext: { subtask },
+    subtask: {
+      index: start.index,
+      parallelism: start.parallelism,
+      openExchange: (id) =>
+        new Promise((resolve) => {
+          awaitedExchanges.set(id, resolve)
+          send({ type: 'openExchange', id })
+        }),
+    },
+  })
+  pipeline = planned.pipeline
+  send({ type: 'started', nodes: { sourceNodes: planned.sourceNodes, sinkNodes: planned.sinkNodes } })
+  if (cancelled) pipeline.cancel()
+  const running = pipeline
+  // Twice per progress interval, so that every progress report the coordinator makes has fresh counts.
+  const timer = setInterval(
+    () => send({ type: 'progress', metrics: running.metrics() }),
+    start.progressIntervalMs / 2,
+  )
+  try {
+    const result = await running.run()
+    send({ type: 'done', metrics: result.metrics, cancelled: result.cancelled })
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+runSubtask().catch((error: unknown) => send({ type: 'failed', error: serializeError(error) }))

@@ -1,0 +1,24 @@
+import type { ResolvedTable } from '../catalog/table-resolver.ts'
+import { sink } from '../plan/builders.ts'
+import type { LogicalPlan } from '../plan/nodes.ts'
+
+/**
+ * A bare SELECT as an INSERT into a print table of its own columns, as Flink's SQL client shows a query's
+ * changelog: each row on stdout as `+I[…]`, `-U[…]`, `+U[…]`, `-D[…]`. An INSERT plan stays as it is.
+ */
+export function printQuery(query: LogicalPlan): LogicalPlan {
+  if (query.kind !== 'query') return query
+  const { root } = query
+  const table: ResolvedTable = {
+    name: 'print',
+    columns: root.schema.map((field) => ({ name: field.name, type: field.type })),
+    connector: { options: { connector: 'print' } },
+    kind: 'stream',
+  }
+  const columns = root.schema.map((_, i) => i)
+  return {
+    kind: 'insert',
+    sinks: [sink(root, table, columns, table.connector.options)],
+    options: query.options,
+  }
+}

@@ -1,0 +1,46 @@
+import type { TableResolver } from '../catalog/table-resolver.ts'
+import { SqlValidationError } from '../errors.ts'
+import { parseScript, SqlSyntaxError } from '../parser/index.ts'
+import { SqlSession } from '../session.ts'
+
+export interface ScriptValidation {
+  /** How many statements the script has (0 when it does not parse). */
+  readonly statements: number
+  /** Each problem as a terminal would show it: the message, and for SQL errors the line with a caret. */
+  readonly errors: readonly string[]
+}
+
+/**
+ * Parses a script and plans every statement against the catalog, going on after a statement that fails so
+ * that one run reports every problem (a statement that uses a failed one's table fails too). A syntax
+ * error stops at once: what follows it cannot be split into statements reliably.
+ */
+export async function validateScript(
+  script: string,
+  resolver: TableResolver,
+  sets: Readonly<Record<string, string>> = {},
+): Promise<ScriptValidation> {
+  let statements: ReturnType<typeof parseScript>
+  try {
+    statements = parseScript(script)
+  } catch (error) {
+    return { statements: 0, errors: [describe(error, script)] }
+  }
+  const session = new SqlSession({ resolver, options: { ...sets } })
+  const errors: string[] = []
+  for (const statement of statements) {
+    try {
+      await session.plan(statement)
+    } catch (error) {
+      errors.push(describe(error, script))
+    }
+  }
+  return { statements: statements.length, errors }
+}
+
+function describe(error: unknown, script: string): string {
+  if (error instanceof SqlSyntaxError) return error.format()
+  if (error instanceof SqlValidationError) return error.format(script)
+  if (error instanceof Error) return `error: ${error.message}`
+  throw error
+}

@@ -1,0 +1,158 @@
+/**
+ * Top-N (`ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) <= 3`) over an insert-only stream, over an updating
+ * aggregate, and per TUMBLE window over window aggregates. Every ORDER BY ends in a unique column, so the top
+ * rows are one definite set. The final table, read back from an upsert-kafka topic, must equal PostgreSQL's.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freshPostgresDatabase } from '../harness/services.ts'
+import { type ClickstreamFile, loadClicks, writeClickstream } from './oracle/clickstream.ts'
+import { PARALLELISMS, queryIntoUpsertTopic } from './oracle/job.ts'
+import { expectSameRows, type ResultShape } from './oracle/rows.ts'
+
+const MINUTE = 60_000
+
+let directory: string
+let clicks: ClickstreamFile
+let db: pg.Client
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'weir-top-n-oracle-'))
+  // 5 000 products, Zipf-skewed: a few lead every category, the rest tie at low counts and keep overtaking
+  // each other. 40k events over 200 s of event time give about four one-minute windows.
+  clicks = {
+    path: join(directory, 'clicks.json'),
+    rows: 40_000,
+    seed: 59,
+    rowsPerSecond: 200,
+    outOfOrdernessSeconds: 5,
+    products: 5_000,
+  }
+  await writeClickstream(clicks)
+  db = new pg.Client({ connectionString: await freshPostgresDatabase('top_n_oracle') })
+  await db.connect()
+  await loadClicks(db, clicks)
+})
+
+afterAll(async () => {
+  await db?.end()
+  if (directory !== undefined) await rm(directory, { recursive: true, force: true })
+})
+
+describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (parallelism) => {
+  it('the 3 dearest priced events per category, with their rank', async () => {
+    const shape: ResultShape = { category: 'text', rn: 'integer', event_id: 'integer', price: 'money' }
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks,
+        parallelism,
+        select: `SELECT category, rn, event_id, price FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY price DESC, event_id ASC) AS rn
+            FROM clicks WHERE price IS NOT NULL)
+          WHERE rn <= 3`,
+        columns: 'category STRING, rn BIGINT, event_id BIGINT, price DOUBLE',
+      },
+      ['category', 'rn'],
+    )
+    const postgres = await db.query(`
+      SELECT category, rn, event_id, price FROM (
+        SELECT *, row_number() OVER (PARTITION BY category ORDER BY price DESC, event_id) AS rn
+        FROM clicks WHERE price IS NOT NULL) ranked
+      WHERE rn <= 3`)
+    expect(postgres.rows.length).toBeGreaterThan(30)
+    expectSameRows(weir, postgres.rows, shape)
+  })
+
+  it('the 3 most viewed products per category over an updating count, with their rank', async () => {
+    const shape: ResultShape = { category: 'text', rn: 'integer', product_id: 'integer', views: 'integer' }
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks,
+        parallelism,
+        select: `SELECT category, rn, product_id, views FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY views DESC, product_id ASC) AS rn
+            FROM (SELECT category, product_id, COUNT(*) AS views FROM clicks GROUP BY category, product_id))
+          WHERE rn <= 3`,
+        columns: 'category STRING, rn BIGINT, product_id BIGINT, views BIGINT',
+      },
+      ['category', 'rn'],
+    )
+    const postgres = await db.query(`
+      SELECT category, rn, product_id, views FROM (
+        SELECT *, row_number() OVER (PARTITION BY category ORDER BY views DESC, product_id) AS rn
+        FROM (SELECT category, product_id, count(*) AS views FROM clicks GROUP BY category, product_id) counts
+      ) ranked
+      WHERE rn <= 3`)
+    expect(postgres.rows.length).toBeGreaterThan(30)
+    expectSameRows(weir, postgres.rows, shape)
+  })
+
+  it('without the rank column: rows leaving the top 3 are deleted', async () => {
+    const shape: ResultShape = { category: 'text', product_id: 'integer', orders: 'integer' }
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks,
+        parallelism,
+        select: `SELECT category, product_id, orders FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY orders DESC, product_id DESC) AS rn
+            FROM (SELECT category, product_id, COUNT(*) AS orders FROM clicks
+              WHERE event_type IN ('cart', 'order') GROUP BY category, product_id))
+          WHERE rn <= 3`,
+        columns: 'category STRING, product_id BIGINT, orders BIGINT',
+      },
+      ['category', 'product_id'],
+    )
+    const postgres = await db.query(`
+      SELECT category, product_id, orders FROM (
+        SELECT *, row_number() OVER (PARTITION BY category ORDER BY orders DESC, product_id DESC) AS rn
+        FROM (SELECT category, product_id, count(*) AS orders FROM clicks
+          WHERE event_type IN ('cart', 'order') GROUP BY category, product_id) counts
+      ) ranked
+      WHERE rn <= 3`)
+    expect(postgres.rows.length).toBeGreaterThan(30)
+    expectSameRows(weir, postgres.rows, shape)
+  })
+
+  it('window Top-N: the 3 most viewed categories per site in each 1-minute TUMBLE window', async () => {
+    const shape: ResultShape = {
+      window_start: 'timestamp',
+      site: 'text',
+      rn: 'integer',
+      category: 'text',
+      views: 'integer',
+      viewers: 'integer',
+    }
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks,
+        parallelism,
+        select: `SELECT window_start, site, rn, category, views, viewers FROM (
+            SELECT *, ROW_NUMBER() OVER (
+              PARTITION BY window_start, window_end, site ORDER BY views DESC, category ASC) AS rn
+            FROM (
+              SELECT window_start, window_end, site, category, COUNT(*) AS views,
+                COUNT(DISTINCT user_id) AS viewers
+              FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+              GROUP BY window_start, window_end, site, category))
+          WHERE rn <= 3`,
+        columns: `window_start TIMESTAMP(3), site STRING, rn BIGINT, category STRING, views BIGINT,
+          viewers BIGINT`,
+      },
+      ['window_start', 'site', 'rn'],
+    )
+    const postgres = await db.query(`
+      SELECT window_start, site, rn, category, views, viewers FROM (
+        SELECT *, row_number() OVER (PARTITION BY window_start, site ORDER BY views DESC, category) AS rn
+        FROM (
+          SELECT floor(ms / ${MINUTE}) * ${MINUTE} AS window_start, site, category, count(*) AS views,
+            count(DISTINCT user_id) AS viewers
+          FROM clicks GROUP BY 1, site, category) counts
+      ) ranked
+      WHERE rn <= 3`)
+    expect(postgres.rows.length).toBeGreaterThan(30)
+    expectSameRows(weir, postgres.rows, shape)
+  })
+})

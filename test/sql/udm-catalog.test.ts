@@ -1,0 +1,315 @@
+/**
+ * SQL over the UDM catalog (issue #6): a job written against logical dataset names, with no DDL, reads Avro
+ * records the SDK produced to Kafka and writes its results to another dataset, which the SDK reads back. The
+ * catalog is a real UDM server (with its grants) or the embedded store in a data directory.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyBaseLogger } from 'fastify'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Catalog } from '../../src/catalog/catalog.ts'
+import { type CatalogDocument, readCatalogDocument } from '../../src/catalog/catalog-document.ts'
+import { generateToken } from '../../src/catalog/governance/tokens.ts'
+import { catalogAccess, openSqlCatalog } from '../../src/cli/commands/sql-catalog.ts'
+import { HttpUdmClient } from '../../src/cli/commands/udm-client.ts'
+import { buildProgram } from '../../src/cli/program.ts'
+import { connect, type Udm } from '../../src/client/index.ts'
+import { type RunningServer, startServer } from '../../src/server/serve.ts'
+import { UdmTableResolver } from '../../src/sql/catalog/udm-resolver.ts'
+import { planJob, runJob } from '../../src/sql/job/index.ts'
+import { freshTopic, testKafka } from '../harness/kafka.ts'
+import { useService } from '../harness/services.ts'
+
+const silent = pino({ level: 'silent' }) as FastifyBaseLogger
+const ADMIN_TOKEN = generateToken().token
+const MINUTE = 60_000
+const START = Date.UTC(2026, 0, 1, 12, 0, 0)
+
+const PAGEVIEW_SCHEMA = JSON.stringify({
+  type: 'record',
+  name: 'PageView',
+  namespace: 'weir.test',
+  fields: [
+    { name: 'event_id', type: 'string' },
+    { name: 'user_id', type: 'long' },
+    { name: 'site', type: 'string' },
+    { name: 'channel', type: ['null', 'string'], default: null },
+    { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
+  ],
+})
+const PV_PER_SITE_SCHEMA = JSON.stringify({
+  type: 'record',
+  name: 'PvPerSite',
+  namespace: 'weir.test',
+  fields: [
+    { name: 'site', type: 'string' },
+    { name: 'window_start', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'window_end', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'pv', type: 'long' },
+  ],
+})
+
+/** No DDL: both tables are catalog datasets. */
+const PV_PER_SITE_JOB = `
+INSERT INTO analytics.pv_per_site
+SELECT site, window_start, window_end, COUNT(*) AS pv
+FROM TABLE(TUMBLE(TABLE traffic.pageview, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+GROUP BY site, window_start, window_end`
+
+interface PageView {
+  event_id: string
+  user_id: number
+  site: string
+  channel: string | null
+  ts: number
+}
+
+interface PvPerSite {
+  site: string
+  window_start: number
+  window_end: number
+  pv: number
+}
+
+let bootstrapServers: string
+let server: RunningServer
+let udm: Udm
+
+function catalogDocument(topics: { pageview: string; pvPerSite: string }): CatalogDocument {
+  return readCatalogDocument({
+    schemas: [
+      { subject: 'traffic.pageview-value', schemaType: 'AVRO', schema: PAGEVIEW_SCHEMA },
+      { subject: 'analytics.pv_per_site-value', schemaType: 'AVRO', schema: PV_PER_SITE_SCHEMA },
+    ],
+    clusters: [
+      { name: 'kafka-test', system: 'kafka', properties: { 'bootstrap.servers': bootstrapServers } },
+    ],
+    datasets: [
+      {
+        name: 'traffic.pageview',
+        kind: 'stream',
+        value: { format: 'avro' },
+        eventTime: { column: 'ts', watermarkDelay: '5s' },
+        locations: { prod: [{ cluster: 'kafka-test', topic: topics.pageview }] },
+      },
+      {
+        name: 'analytics.pv_per_site',
+        kind: 'stream',
+        value: { format: 'avro' },
+        locations: { prod: [{ cluster: 'kafka-test', topic: topics.pvPerSite }] },
+      },
+    ],
+  })
+}
+
+/**
+ * Page views over five minutes on three sites, a little out of order (less than the 5 s watermark delay),
+ * and one last view ten minutes later whose watermark closes every earlier window.
+ */
+function generatePageViews(): { views: PageView[]; closing: PageView } {
+  const sites = ['vip.com', 'shop.vip.com', 'm.vip.com']
+  let seed = 7
+  const random = (): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+    return seed / 2 ** 31
+  }
+  const views = Array.from({ length: 600 }, (_, i) => ({
+    event_id: `e-${i}`,
+    user_id: Math.floor(random() * 50),
+    site: sites[Math.floor(random() * sites.length)]!,
+    channel: random() < 0.5 ? null : 'push',
+    ts: START + i * 500 + Math.floor(random() * 3_000),
+  }))
+  const closing = { event_id: 'closing', user_id: 0, site: 'closing', channel: null, ts: START + 15 * MINUTE }
+  return { views, closing }
+}
+
+/** The expected result, computed from the generated input alone. */
+function countsPerSiteAndMinute(views: readonly PageView[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const view of views) {
+    const key = `${view.site}@${view.ts - (view.ts % MINUTE)}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return counts
+}
+
+async function readResults(group: string, count: number): Promise<PvPerSite[]> {
+  const results: PvPerSite[] = []
+  for await (const batch of udm.dataset<PvPerSite>('analytics.pv_per_site').read({ group })) {
+    results.push(...batch.records.flatMap((record) => (record.value === null ? [] : [record.value])))
+    if (results.length >= count) break
+  }
+  return results
+}
+
+beforeAll(async () => {
+  ;({ bootstrapServers } = await useService('kafka'))
+  const kafka = await testKafka()
+  const topics = {
+    pageview: await freshTopic(kafka, 'pv'),
+    pvPerSite: await freshTopic(kafka, 'pv-per-site'),
+  }
+  server = await startServer({
+    database: { inMemory: true },
+    host: '127.0.0.1',
+    port: 0,
+    logger: silent,
+    adminToken: ADMIN_TOKEN,
+  })
+  await server.catalog.apply(catalogDocument(topics))
+  udm = await connect({ url: server.url, token: ADMIN_TOKEN })
+})
+
+afterAll(async () => {
+  await udm?.close()
+  await server?.stop()
+})
+
+describe('SQL over the UDM catalog', () => {
+  it('runs a Kafka-to-Kafka window aggregate by logical names, with no DDL', async () => {
+    const { views, closing } = generatePageViews()
+    await udm.dataset<PageView>('traffic.pageview').write([...views, closing])
+    const expected = countsPerSiteAndMinute(views)
+
+    const resolver = new UdmTableResolver(
+      catalogAccess(new HttpUdmClient(server.url, ADMIN_TOKEN), undefined),
+    )
+    // The topic is a stream: the job runs until the results are in, then it is cancelled.
+    const controller = new AbortController()
+    const job = runJob({
+      script: PV_PER_SITE_JOB,
+      resolver,
+      connectorContext: resolver.connectorContext(),
+      signal: controller.signal,
+    })
+    const ended = job.then(() => {
+      throw new Error('the job ended before writing every result')
+    })
+    const results = await Promise.race([readResults('pv-per-site-check', expected.size), ended])
+    controller.abort()
+    const outcome = await job
+    expect(outcome.cancelled).toBe(true)
+    expect(outcome.recordsIn).toBe(views.length + 1)
+
+    const actual = new Map(results.map((row) => [`${row.site}@${row.window_start}`, row.pv]))
+    expect(actual).toEqual(expected)
+    for (const row of results) expect(row.window_end - row.window_start).toBe(MINUTE)
+  })
+
+  it('tells a caller without read permission what grant to ask for', async () => {
+    await server.catalog.governance.createPrincipal({ name: 'no-grants', kind: 'service' }, 'admin')
+    const { token } = await server.catalog.governance.createToken('no-grants', {}, 'admin')
+    const resolver = new UdmTableResolver(catalogAccess(new HttpUdmClient(server.url, token), undefined))
+    await expect(planJob({ script: PV_PER_SITE_JOB, resolver })).rejects.toThrow(
+      /dataset 'traffic\.pageview': .* refused to resolve it .*viewer role.*weir grant add viewer traffic\.pageview/,
+    )
+    const denials = await server.catalog.governance.queryAudit({
+      principal: 'no-grants',
+      resource: 'dataset:traffic.pageview',
+      result: 'denied',
+      order: 'desc',
+      limit: 10,
+    })
+    expect(denials.map((record) => record.action)).toEqual(['dataset.read'])
+  })
+
+  describe('on the embedded catalog', () => {
+    let catalogDir: string
+
+    beforeAll(async () => {
+      catalogDir = await mkdtemp(join(tmpdir(), 'weir-sql-catalog-'))
+      const catalog = await Catalog.open({ database: { dataDir: catalogDir } })
+      try {
+        await catalog.apply(catalogDocument({ pageview: 'pv_events', pvPerSite: 'pv_per_site' }))
+      } finally {
+        await catalog.close()
+      }
+    })
+
+    afterAll(async () => {
+      await rm(catalogDir, { recursive: true, force: true })
+    })
+
+    it('resolves a dataset to columns, rowtime and Flink connector options with no server', async () => {
+      const { resolver, close } = await openSqlCatalog({ catalogDir })
+      try {
+        const table = await resolver.resolveTable(['traffic', 'pageview'])
+        expect(table?.columns.map((column) => column.name)).toEqual([
+          'event_id',
+          'user_id',
+          'site',
+          'channel',
+          'ts',
+        ])
+        expect(table?.rowtime).toEqual({ column: 'ts', watermarkDelayMs: 5_000 })
+        expect(table?.kind).toBe('stream')
+        expect(table?.connector.options).toMatchObject({
+          connector: 'kafka',
+          topic: 'pv_events',
+          'properties.bootstrap.servers': bootstrapServers,
+          format: 'avro-confluent',
+          'avro-confluent.subject': 'traffic.pageview-value',
+        })
+        expect(await resolver.resolveTable(['traffic', 'missing'])).toBeUndefined()
+      } finally {
+        await close()
+      }
+    })
+
+    it('weir sql validate plans a script against it, and reports errors with line, column and caret', async () => {
+      const good = join(catalogDir, 'good.sql')
+      await writeFile(
+        good,
+        `${PV_PER_SITE_JOB};\nSELECT site, ts FROM traffic.pageview WHERE channel IS NULL;\n`,
+      )
+      expect(await weir('sql', 'validate', good, '--catalog-dir', catalogDir)).toEqual({
+        out: 'ok: 2 statements\n',
+        err: '',
+        exitCode: 0,
+      })
+
+      const bad = join(catalogDir, 'bad.sql')
+      await writeFile(bad, 'SELECT site\nFROM traffic.pageveiw;\nSELECT usr FROM traffic.pageview;\n')
+      const run = await weir('sql', 'validate', bad, '--catalog-dir', catalogDir)
+      expect(run.exitCode).toBe(1)
+      expect(run.err).toContain(
+        [
+          "error: table 'traffic.pageveiw' not found; did you mean 'traffic.pageview'? at line 2, column 6",
+          '  2 | FROM traffic.pageveiw;',
+          '    |      ^^^^^^^^^^^^^^^^',
+        ].join('\n'),
+      )
+      expect(run.err).toContain("error: column 'usr' not found in traffic.pageview at line 3, column 8")
+      expect(run.err).toContain('bad.sql: 2 error(s)')
+    })
+  })
+})
+
+/** Runs `weir ...args` in this process, capturing what it prints and its exit code. */
+async function weir(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
+  let out = ''
+  let err = ''
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString()
+    return true
+  })
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += chunk.toString()
+    return true
+  })
+  process.exitCode = 0
+  try {
+    await buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'weir', ...args])
+  } finally {
+    stdout.mockRestore()
+    stderr.mockRestore()
+  }
+  const exitCode = Number(process.exitCode ?? 0)
+  process.exitCode = 0
+  return { out, err, exitCode }
+}
