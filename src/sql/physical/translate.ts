@@ -1,3 +1,4 @@
+import { parseDuration } from '../../connectors/datagen/options.ts'
 import { createSink, openSource } from '../../connectors/engine/factory.ts'
 import {
   boundedOutOfOrderness,
@@ -21,6 +22,7 @@ import {
   subtaskOfKey,
   TopNOperator,
   UnionOperator,
+  type WatermarkStrategy,
   WindowAggregateOperator,
   WindowTableFunctionOperator,
 } from '../../engine/index.ts'
@@ -57,6 +59,8 @@ export class PhysicalTranslator {
   private readonly streams = new Map<LogicalNode, Stream>()
   private counter = 0
   private exchanges = 0
+  /** The session options (SET) of the INSERT being translated. */
+  private sessionOptions: Readonly<Record<string, string>> = {}
   /** Node names of sources and sinks, for progress reporting. */
   readonly sourceNodes: string[] = []
   readonly sinkNodes: string[] = []
@@ -69,6 +73,7 @@ export class PhysicalTranslator {
   async addInsert(plan: LogicalPlan): Promise<void> {
     if (plan.kind !== 'insert')
       throw new UnsupportedPlanError('a query without INSERT INTO', 'write the result to a sink table')
+    this.sessionOptions = plan.options
     for (const sink of plan.sinks) await this.addSink(sink)
   }
 
@@ -253,7 +258,7 @@ export class PhysicalTranslator {
     const stream = this.builder.source(
       name,
       source,
-      rowWatermark === undefined ? {} : { watermarks: { watermarkOf: rowWatermark } },
+      rowWatermark === undefined ? {} : { watermarks: watermarkStrategy(rowWatermark, this.sessionOptions) },
     )
     if (node.filters.length === 0) return stream
     const compile = this.compileOptions()
@@ -311,6 +316,18 @@ export class PhysicalTranslator {
     this.counter += 1
     return `${this.counter}-${kind}`
   }
+}
+
+const IDLE_TIMEOUT_OPTION = 'table.exec.source.idle-timeout'
+
+/** A scan's watermarks, with Flink's idle-source timeout ('0', the default, disables it). */
+function watermarkStrategy(
+  watermarkOf: (row: Row) => number | null,
+  options: Readonly<Record<string, string>>,
+): WatermarkStrategy {
+  const timeout = options[IDLE_TIMEOUT_OPTION]
+  const idleTimeoutMs = timeout === undefined ? 0 : parseDuration(IDLE_TIMEOUT_OPTION, timeout)
+  return idleTimeoutMs > 0 ? { watermarkOf, idleTimeoutMs } : { watermarkOf }
 }
 
 function grouping(keys: readonly number[], sets: readonly (readonly number[])[] | undefined): Grouping {
