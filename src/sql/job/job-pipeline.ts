@@ -4,6 +4,7 @@ import { createRuntimeEnv } from '../compile/compile-expression.ts'
 import { planPipeline } from '../physical/index.ts'
 import type { SubtaskContext } from '../physical/options.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
+import { DEAD_LETTERS_PATH_OPTION, deadLetterFile } from './dead-letter-file.ts'
 import type { PlannedJob } from './plan-job.ts'
 
 /** Engine node names of a job's sources and sinks, to read progress from their metrics. */
@@ -24,11 +25,23 @@ export interface JobPipelineOptions {
 
 /** The engine pipeline of a planned job (all of it, or one subtask's share). */
 export async function buildJobPipeline(job: PlannedJob, options: JobPipelineOptions): Promise<JobPipeline> {
-  return planPipeline(job.inserts, { env: createRuntimeEnv(envOptions(job.inserts)), ...options })
+  const deadLetters = lastOption(job.inserts, DEAD_LETTERS_PATH_OPTION)
+  return planPipeline(
+    job.inserts,
+    { env: createRuntimeEnv(envOptions(job.inserts)), ...options },
+    deadLetters === undefined
+      ? {}
+      : { onDeadLetter: deadLetterFile(deadLetters, options.subtask?.index ?? 0) },
+  )
+}
+
+/** A session option as in force at the last INSERT (the options of a job). */
+export function lastOption(inserts: readonly LogicalPlan[], key: string): string | undefined {
+  return inserts[inserts.length - 1]?.options[key]
 }
 
 /** Compiled expressions evaluate in the session time zone in force at the last INSERT. */
 function envOptions(inserts: readonly LogicalPlan[]): { timeZone?: string } {
-  const zone = inserts[inserts.length - 1]?.options['table.local-time-zone']
+  const zone = lastOption(inserts, 'table.local-time-zone')
   return zone === undefined ? {} : { timeZone: zone }
 }

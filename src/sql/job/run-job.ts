@@ -1,7 +1,7 @@
 import type { ConnectorContext } from '../../connectors/engine/context.ts'
 import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
 import { StaticTableResolver, type TableResolver } from '../catalog/table-resolver.ts'
-import { buildJobPipeline, type JobNodes } from './job-pipeline.ts'
+import { buildJobPipeline, type JobNodes, lastOption } from './job-pipeline.ts'
 import { runParallel } from './parallel/coordinator.ts'
 import { type PlannedJob, planJob } from './plan-job.ts'
 
@@ -103,7 +103,7 @@ async function runOnWorkers(
 
 /** The parallelism in force at the last INSERT (`SET 'parallelism.default'` or `--set`). */
 function parallelismOf(job: PlannedJob): number {
-  const text = job.inserts[job.inserts.length - 1]?.options[PARALLELISM_OPTION] ?? '1'
+  const text = lastOption(job.inserts, PARALLELISM_OPTION) ?? '1'
   const parallelism = Number(text)
   if (!Number.isSafeInteger(parallelism) || parallelism < 1)
     throw new Error(`'${PARALLELISM_OPTION}' must be an integer >= 1; got '${text}'`)

@@ -1,0 +1,70 @@
+import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
+import type { JobProgress, JobResult } from '../../sql/job/index.ts'
+
+/**
+ * The live progress of `weir sql run` on stderr: one line per interval (records read, records/s, the sinks'
+ * watermark) and, with `perOperator`, a line per engine node (records in/out and their rates, watermark and
+ * how far it trails the sources', state entries, late records, dead letters).
+ */
+export class ProgressReporter {
+  private last: { at: number; recordsIn: number; nodes: Map<string, OperatorMetricsSnapshot> } = {
+    at: Date.now(),
+    recordsIn: 0,
+    nodes: new Map(),
+  }
+
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly perOperator: boolean,
+  ) {}
+
+  readonly report = (progress: JobProgress): void => {
+    const now = Date.now()
+    const seconds = Math.max(1, now - this.last.at) / 1000
+    const rate = (progress.recordsIn - this.last.recordsIn) / seconds
+    this.write(
+      `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}`,
+    )
+    if (this.perOperator) {
+      const sourceWatermark = Math.max(...progress.metrics.map((node) => node.watermark))
+      for (const node of progress.metrics) this.write(this.operatorLine(node, seconds, sourceWatermark))
+    }
+    this.last = {
+      at: now,
+      recordsIn: progress.recordsIn,
+      nodes: new Map(progress.metrics.map((node) => [node.name, node])),
+    }
+  }
+
+  finish(result: JobResult): void {
+    const parallelism = result.parallelism > 1 ? ` (${result.parallelism} subtasks)` : ''
+    this.write(
+      `${result.cancelled ? 'cancelled' : 'finished'}${parallelism}: ${result.recordsIn} records in, ${result.lateRecords} late`,
+    )
+  }
+
+  private operatorLine(node: OperatorMetricsSnapshot, seconds: number, sourceWatermark: number): string {
+    const before = this.last.nodes.get(node.name)
+    const inRate = Math.round((node.recordsIn - (before?.recordsIn ?? 0)) / seconds)
+    const outRate = Math.round((node.recordsOut - (before?.recordsOut ?? 0)) / seconds)
+    const trails =
+      Number.isFinite(node.watermark) && Number.isFinite(sourceWatermark)
+        ? ` (${((sourceWatermark - node.watermark) / 1000).toFixed(1)} s behind)`
+        : ''
+    return [
+      `  ${node.name}:`,
+      `in ${node.recordsIn} (${inRate}/s)`,
+      `out ${node.recordsOut} (${outRate}/s)`,
+      `watermark ${formatWatermark(node.watermark)}${trails}`,
+      `state ${node.stateEntries}`,
+      `late ${node.lateRecords}`,
+      `dead letters ${node.deadLetters}`,
+    ].join('  ')
+  }
+}
+
+export function formatWatermark(watermark: number): string {
+  if (watermark === Number.NEGATIVE_INFINITY) return 'none'
+  if (watermark === Number.POSITIVE_INFINITY) return 'end of input'
+  return new Date(watermark).toISOString()
+}
