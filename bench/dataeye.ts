@@ -127,8 +127,10 @@ async function throughput(): Promise<void> {
   job.cancel()
   const result = await job.done
   const cpu = process.cpuUsage(cpuBefore)
-  const first = job.reports.find((entry) => entry.recordsIn > 0)!
-  const last = job.reports.find((entry) => entry.recordsIn >= EVENTS)!
+  const first = job.reports.find((entry) => entry.recordsIn > 0)
+  const last = job.reports.find((entry) => entry.recordsIn >= EVENTS)
+  if (first === undefined || last === undefined)
+    throw new Error(`the job stopped after reading ${result.recordsIn} of ${EVENTS} clicks`)
   const millis = last.at - first.at
   report({
     bench: 'dataeye',
@@ -238,7 +240,9 @@ async function latency(): Promise<void> {
     measure: 'latency',
     parallelism: result.parallelism,
     partitions: PARTITIONS,
-    eventsPerSec: LIVE_RATE,
+    targetEventsPerSec: LIVE_RATE,
+    // Below the target when this machine could not produce that fast beside the job.
+    eventsPerSec: rate(sent, LIVE_MS),
     events: sent,
     windows: latencies.length,
     ...(latencies.length === 0

@@ -61,14 +61,15 @@ async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   let result: T
+  let peakRssMb: number
   try {
     result = await run()
   } finally {
-    rss.stop()
+    peakRssMb = rss.stop()
   }
   const millis = performance.now() - started
   const cpu = process.cpuUsage(cpuBefore)
-  return { result, millis, cpuMillis: (cpu.user + cpu.system) / 1000, peakRssMb: rss.stop() }
+  return { result, millis, cpuMillis: (cpu.user + cpu.system) / 1000, peakRssMb }
 }
 
 /** Pulls every event through the engine's datagen source, as a job's scan would, and drops it. */
@@ -139,12 +140,6 @@ interface Outcome {
 
 async function measureQuery(query: NexmarkQueryName, parallelism: number): Promise<Outcome> {
   const events = eventsOf(query)
-  const failure = (error: unknown): Outcome => {
-    const message = error instanceof Error ? error.message : String(error)
-    const status = error instanceof Error && error.name === 'UnsupportedPlanError' ? 'unsupported' : 'failed'
-    report({ bench: 'nexmark', query, parallelism, events, status: `${status}: ${message}` })
-    return { query, parallelism: String(parallelism), summary: `${status}: ${message}` }
-  }
   try {
     await runQuery(query, Math.ceil(events / 10), parallelism)
     const {
@@ -183,7 +178,10 @@ async function measureQuery(query: NexmarkQueryName, parallelism: number): Promi
       summary: `${kilo(perCore)}/s per core, ${kilo(rate(events, cpuMillis))}/cpu-s, ${peakRssMb} MB${verdict}`,
     }
   } catch (error) {
-    return failure(error)
+    const message = error instanceof Error ? error.message : String(error)
+    const status = error instanceof Error && error.name === 'UnsupportedPlanError' ? 'unsupported' : 'failed'
+    report({ bench: 'nexmark', query, parallelism, events, status: `${status}: ${message}` })
+    return { query, parallelism: String(parallelism), summary: `${status}: ${message}` }
   }
 }
 

@@ -22,6 +22,16 @@ describe('SQL-typed row conversion', () => {
     expect(formatTimestamp(Date.UTC(2024, 2, 1, 12, 0, 0, 7))).toBe('2024-03-01 12:00:00.007')
   })
 
+  it('reads Flink’s exact output form as the general parser does, and rejects a malformed one', () => {
+    for (let i = 0; i < 1000; i++) {
+      const millis = Math.floor(Math.random() * 4e12) - 1e12
+      expect(parseTimestamp(formatTimestamp(millis))).toBe(millis)
+    }
+    expect(parseTimestamp('2024-02-29 23:59:59.999')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 999))
+    expect(parseTimestamp('2024-03-01 1a:00:00.000')).toBeUndefined()
+    expect(parseTimestamp('2024-13-01 00:00:00.000')).toBeUndefined()
+  })
+
   it('coerces numbers, numeric strings, booleans and timestamps by column type', () => {
     const row = rowFromObject(
       { id: '42', price: 1.5, ok: 'true', name: 7, ts: '2024-03-01 12:00:00.000' },

@@ -44,12 +44,57 @@ function parseFamily(type: string): TypeFamily {
 const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/
 
 export function parseTimestamp(text: string): number | undefined {
+  const canonical = parseCanonicalTimestamp(text)
+  if (canonical !== undefined) return canonical
   const match = TIMESTAMP_TEXT.exec(text.trim())
   if (match === null) return undefined
   const [, date, time, zone] = match
   // Date.parse keeps at most milliseconds, so longer fractions are cut rather than misread.
   const millis = Date.parse(`${date}T${time!.replace(/(\.\d{3})\d+$/, '$1')}${zone ?? 'Z'}`)
   return Number.isNaN(millis) ? undefined : millis
+}
+
+/**
+ * Flink's own output form, 'yyyy-MM-dd HH:mm:ss.SSS' exactly, read field by field: it is what Weir and Flink
+ * write, so nearly every timestamp read takes this path, and it skips the regex, the rebuilt ISO string and
+ * Date.parse. Anything else (other shapes, days past the 28th, years before 100, which Date.UTC would shift
+ * or roll over silently) is left to the general parser.
+ */
+function parseCanonicalTimestamp(text: string): number | undefined {
+  if (text.length !== 23 || text[4] !== '-' || text[7] !== '-' || text[10] !== ' ') return undefined
+  if (text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return undefined
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  const hour = digitsAt(text, 11, 2)
+  const minute = digitsAt(text, 14, 2)
+  const second = digitsAt(text, 17, 2)
+  const millis = digitsAt(text, 20, 3)
+  const inRange =
+    year >= 100 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 28 &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59 &&
+    millis >= 0
+  return inRange ? Date.UTC(year, month - 1, day, hour, minute, second, millis) : undefined
+}
+
+/** The decimal number in text[from, from + count), or -1 if any of those characters is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  return value
 }
 
 /** Flink's default text form of a TIMESTAMP(3): 'yyyy-MM-dd HH:mm:ss.SSS' (UTC). */
