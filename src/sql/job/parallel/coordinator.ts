@@ -3,6 +3,7 @@ import type { OperatorMetricsSnapshot } from '../../../engine/index.ts'
 import type { JobNodes } from '../job-pipeline.ts'
 import type { PlannedJob } from '../plan-job.ts'
 import type { CoordinatorToWorker, SerializedError, SubtaskStart, WorkerToCoordinator } from './messages.ts'
+import { subtaskWorkerBundle } from './worker-bundle.ts'
 
 export interface ParallelRunOptions {
   readonly script: string
@@ -38,10 +39,11 @@ export class SubtaskError extends Error {
  * N×N mesh of message channels per exchange, made once every subtask asked for it), merges metrics, and
  * stops everything on the first failure or on cancel.
  */
-export function runParallel(job: PlannedJob, options: ParallelRunOptions): Promise<ParallelRunResult> {
+export async function runParallel(job: PlannedJob, options: ParallelRunOptions): Promise<ParallelRunResult> {
   const { parallelism } = options
+  const bundle = await subtaskWorkerBundle()
   const workers = Array.from({ length: parallelism }, (_, index) =>
-    startWorker({
+    startWorker(bundle, {
       script: options.script,
       sets: options.sets,
       resolvedTables: job.resolvedTables,
@@ -121,13 +123,8 @@ export function runParallel(job: PlannedJob, options: ParallelRunOptions): Promi
   })
 }
 
-/** Module URL of the worker entry and of tsx, which the worker registers first so it can load TypeScript. */
-const WORKER_ENTRY = new URL('./subtask-worker.ts', import.meta.url).href
-const TSX_API = import.meta.resolve('tsx/esm/api')
-
-function startWorker(start: SubtaskStart): Worker {
-  const boot = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_ENTRY)}) })`
-  return new Worker(boot, { eval: true, workerData: start, name: `weir-subtask-${start.index}` })
+function startWorker(bundle: string, start: SubtaskStart): Worker {
+  return new Worker(bundle, { workerData: start, name: `weir-subtask-${start.index}` })
 }
 
 /** An N×N mesh: the channel from subtask s to subtask t is s's output t and t's input s. */
