@@ -14,6 +14,7 @@ import { Rng } from '../../src/connectors/datagen/random.ts'
 import { runJob } from '../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../harness/kafka.ts'
 import { freshPostgresDatabase, useService } from '../harness/services.ts'
+import { PARALLELISMS } from './oracle/job.ts'
 import { expectSameRows, type ResultShape } from './oracle/rows.ts'
 import {
   fileSinkDdl,
@@ -100,11 +101,14 @@ const JOIN_SELECT = (joinType: string): string => `
   SELECT o.order_id, o.customer, o.amount, c.row_id, c.id, c.region, c.credit
   FROM orders o ${joinType} JOIN customers c ON o.customer = c.id AND o.amount <= c.credit`
 
-describe('regular joins against PostgreSQL', () => {
+describe.each(PARALLELISMS)('regular joins against PostgreSQL, parallelism %i', (parallelism) => {
   it('INNER JOIN with a residual condition (insert-only, into files)', async () => {
     const output = await mkdtemp(join(directory, 'inner-'))
-    await runWeir(`${fileSinkDdl('result', JOINED_COLUMNS, output)}
-      INSERT INTO result ${JOIN_SELECT('INNER')};`)
+    await runWeir(
+      `${fileSinkDdl('result', JOINED_COLUMNS, output)}
+      INSERT INTO result ${JOIN_SELECT('INNER')};`,
+      parallelism,
+    )
     const postgres = await db.query(JOIN_SELECT('INNER'))
     expect(postgres.rows.length).toBeGreaterThan(5_000)
     expectSameRows(await readFileSink(output), postgres.rows, JOINED_SHAPE)
@@ -113,7 +117,12 @@ describe('regular joins against PostgreSQL', () => {
   for (const joinType of ['LEFT', 'FULL OUTER']) {
     it(`${joinType} JOIN with a residual condition (retracting padded rows, into upsert-kafka)`, async () => {
       // One output row per (order, customer row): padded rows leave the other side's id NULL.
-      const weir = await upsertResult(JOINED_COLUMNS, ['order_id', 'row_id'], JOIN_SELECT(joinType))
+      const weir = await upsertResult(
+        JOINED_COLUMNS,
+        ['order_id', 'row_id'],
+        JOIN_SELECT(joinType),
+        parallelism,
+      )
       const postgres = await db.query(JOIN_SELECT(joinType))
       const padded = postgres.rows.filter((row) => row.row_id === null || row.order_id === null)
       expect(padded.length).toBeGreaterThan(1_000)
@@ -133,6 +142,7 @@ describe('regular joins against PostgreSQL', () => {
       'customer INT, orders BIGINT, total INT, id INT, versions BIGINT, max_credit INT',
       ['customer', 'id'],
       select,
+      parallelism,
     )
     const postgres = await db.query(select)
     const joined = postgres.rows.filter((row) => row.customer !== null && row.id !== null)
@@ -153,19 +163,23 @@ async function upsertResult(
   columns: string,
   primaryKey: readonly string[],
   select: string,
+  parallelism: number,
 ): Promise<ResultRecord[]> {
   const { bootstrapServers } = await useService('kafka')
   const kafka = await testKafka()
   const topic = await freshTopic(kafka, 'join-oracle')
-  await runWeir(`${upsertKafkaSinkDdl('result', columns, primaryKey, topic, bootstrapServers)}
-    INSERT INTO result ${select};`)
+  await runWeir(
+    `${upsertKafkaSinkDdl('result', columns, primaryKey, topic, bootstrapServers)}
+    INSERT INTO result ${select};`,
+    parallelism,
+  )
   return readUpsertTopic(kafka, topic)
 }
 
-async function runWeir(statements: string): Promise<void> {
+async function runWeir(statements: string, parallelism: number): Promise<void> {
   const result = await runJob({
     script: `${tablesDdl}\n${statements}`,
-    sets: { 'parallelism.default': process.env.JP ?? '1' },
+    sets: { 'parallelism.default': String(parallelism) },
   })
   const join = result.metrics.find((node) => node.name.endsWith('-join'))
   expect(join?.recordsOut).toBeGreaterThan(0)

@@ -142,6 +142,20 @@ describe('join operator: retraction sequences', () => {
     expect([...snapshot.left[0]![1].values()]).toEqual([{ row: [1, 'l'], count: 3, matches: 1 }])
   })
 
+  it('keeps a key with many distinct rows exact after it outgrows the short list', () => {
+    const join = new JoinHarness({ joinType: 'FULL', ...EQUI })
+    const left = Array.from({ length: 40 }, (_, i): Row => [1, i])
+    join.send(LEFT, RowKind.Insert, ...left, ...left.slice(0, 10))
+    join.send(RIGHT, RowKind.Insert, [1, 'r'], [1, 's'])
+    join.send(LEFT, RowKind.Delete, ...left.slice(5, 30))
+    join.send(RIGHT, RowKind.Delete, [1, 'r'])
+    const live = [...left.slice(0, 5), ...left.slice(30), ...left.slice(0, 10)]
+    const rows = join.output.map((line) => JSON.parse(line.slice(2)) as Row)
+    const kinds = join.output.map((line) => (line.startsWith('+') ? RowKind.Insert : RowKind.Delete))
+    expect(materialize(rows, kinds)).toEqual(recompute('FULL', live, [[1, 's']], () => true))
+    expect(join.deadLetters).toEqual([])
+  })
+
   it('sends a retraction of a row it never saw to the dead letters', () => {
     const join = new JoinHarness({ joinType: 'LEFT', ...EQUI })
     expect(join.send(LEFT, RowKind.Delete, [1, 'l'])).toEqual([])
@@ -259,22 +273,36 @@ describe('join operator: against a recomputation', () => {
 })
 
 describe('join operator in a pipeline', () => {
-  it('joins the rows of two sources', async () => {
+  it('joins two sources on window bounds and holds no state once their watermarks have passed', async () => {
+    // Rows are `[key, window_end]`; each source's watermark is the window end it has reached.
     const builder = new PipelineBuilder()
     const chunk = (rows: Row[]) => ({ partition: 0, batch: { rows, kinds: null } })
-    const left = builder.source('left', new MemorySource([chunk([[1, 1000]]), chunk([[2, 5000]])]), {
-      watermarks: { watermarkOf: (row) => row[1] as number },
-    })
-    const right = builder.source('right', new MemorySource([chunk([[1, 2000]])]), {
-      watermarks: { watermarkOf: (row) => row[1] as number },
-    })
-    const stream = builder.operator('join', new JoinOperator({ joinType: 'FULL', ...EQUI }), left, right)
+    const watermarks = { watermarks: { watermarkOf: (row: Row) => row[1] as number } }
+    const left = builder.source(
+      'left',
+      new MemorySource([chunk([[1, 1000]]), chunk([[2, 5000]])]),
+      watermarks,
+    )
+    const right = builder.source(
+      'right',
+      new MemorySource([
+        chunk([
+          [1, 1000],
+          [2, 5000],
+        ]),
+      ]),
+      watermarks,
+    )
+    const side = { columns: [0, 1], arity: 2, windowEnd: 1 }
+    const join = new JoinOperator({ joinType: 'LEFT', left: side, right: side })
+    const stream = builder.operator('join', join, left, right)
     const output = new CollectSink()
     const deadLetters = new CollectSink()
     builder.sink('output', output, stream)
     builder.sink('dead-letters', deadLetters, stream.deadLetters)
-    await builder.build().run()
-    expect(materialize(output.rows, output.kinds)).toEqual(['[1,1000,1,2000]', '[2,5000,null,null]'].sort())
+    const result = await builder.build().run()
+    expect(materialize(output.rows, output.kinds)).toEqual(['[1,1000,1,1000]', '[2,5000,2,5000]'])
     expect(deadLetters.rows).toEqual([])
+    expect(result.metrics.find((node) => node.name === 'join')?.stateEntries).toBe(0)
   })
 })

@@ -1,8 +1,9 @@
 import { BatchBuilder } from '../batch-builder.ts'
-import { encodeValue, type KeyEncoder, keyEncoder } from '../grouping/key-encoder.ts'
+import { type KeyEncoder, keyEncoder } from '../grouping/key-encoder.ts'
 import { BaseOperator, type OperatorContext } from '../operator.ts'
 import { type Batch, isRetraction, kindAt, type Row, RowKind } from '../rows.ts'
 import type { KeyedState, KeyedStateSnapshot, StateKey } from '../state/keyed-state.ts'
+import { addRecord, distinctRows, findRecord, firstRecord, type KeyRows, removeRecord } from './join-rows.ts'
 
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
 
@@ -30,20 +31,6 @@ export interface JoinOptions {
   /** The non-equi rest of the ON condition over the joined row (left columns, then right columns). */
   readonly residual?: (joined: Row) => boolean
 }
-
-/**
- * One distinct row of an input with its multiplicity, so that duplicates cost a counter, not a copy. On an outer
- * side, `matches` counts the other side's rows (with multiplicity) it currently joins with: at zero the row is
- * in the output null-padded.
- */
-interface JoinRecord {
-  readonly row: Row
-  count: number
-  matches: number
-}
-
-/** The rows of one side under one join key, by their value encoding. */
-type KeyRows = Map<string, JoinRecord>
 
 export interface JoinSnapshot {
   readonly left: KeyedStateSnapshot<KeyRows>
@@ -132,7 +119,7 @@ export class JoinOperator extends BaseOperator<JoinSnapshot> {
       side.keysByWindowEnd.clear()
       if (side.windowEnd === undefined) continue
       for (const [key, rows] of side.state.entries()) {
-        const first = rows.values().next().value
+        const first = firstRecord(rows)
         if (first !== undefined) indexWindowKey(side, first.row, key)
       }
     }
@@ -184,27 +171,29 @@ export class JoinOperator extends BaseOperator<JoinSnapshot> {
   }
 
   private remember(side: SideRuntime, key: StateKey, row: Row, matches: number): void {
-    let rows = side.state.get(key)
+    const rows = side.state.get(key)
     if (rows === undefined) {
-      rows = new Map()
-      side.state.put(key, rows)
+      side.state.put(key, [{ row, count: 1, matches }])
       if (side.windowEnd !== undefined) indexWindowKey(side, row, key)
+      return
     }
-    const identity = encodeValue(row)
-    const record = rows.get(identity)
-    if (record === undefined) rows.set(identity, { row, count: 1, matches })
-    else record.count++
+    const record = findRecord(rows, row)
+    if (record !== undefined) {
+      record.count++
+      return
+    }
+    const grown = addRecord(rows, { row, count: 1, matches })
+    if (grown !== rows) side.state.put(key, grown)
   }
 
   /** Takes one occurrence of `row` out of the state; false when it is not there. */
   private forget(side: SideRuntime, key: StateKey, row: Row): boolean {
     const rows = side.state.get(key)
-    const identity = encodeValue(row)
-    const record = rows?.get(identity)
+    const record = rows === undefined ? undefined : findRecord(rows, row)
     if (rows === undefined || record === undefined) return false
     if (--record.count > 0) return true
-    rows.delete(identity)
-    if (rows.size === 0) {
+    removeRecord(rows, record)
+    if (distinctRows(rows) === 0) {
       side.state.delete(key)
       if (side.windowEnd !== undefined) side.keysByWindowEnd.get(row[side.windowEnd] as number)?.delete(key)
     }
