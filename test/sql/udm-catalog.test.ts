@@ -8,19 +8,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/catalog/catalog.ts'
 import { type CatalogDocument, readCatalogDocument } from '../../src/catalog/catalog-document.ts'
 import { generateToken } from '../../src/catalog/governance/tokens.ts'
 import { catalogAccess, openSqlCatalog } from '../../src/cli/commands/sql-catalog.ts'
 import { HttpUdmClient } from '../../src/cli/commands/udm-client.ts'
-import { buildProgram } from '../../src/cli/program.ts'
 import { connect, type Udm } from '../../src/client/index.ts'
 import { type RunningServer, startServer } from '../../src/server/serve.ts'
 import { UdmTableResolver } from '../../src/sql/catalog/udm-resolver.ts'
 import { planJob, runJob } from '../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../harness/kafka.ts'
 import { useService } from '../harness/services.ts'
+import { weir } from '../harness/weir-cli.ts'
 
 const silent = pino({ level: 'silent' }) as FastifyBaseLogger
 const ADMIN_TOKEN = generateToken().token
@@ -37,6 +37,15 @@ const PAGEVIEW_SCHEMA = JSON.stringify({
     { name: 'site', type: 'string' },
     { name: 'channel', type: ['null', 'string'], default: null },
     { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
+  ],
+})
+const SITE_TOTALS_SCHEMA = JSON.stringify({
+  type: 'record',
+  name: 'SiteTotal',
+  namespace: 'weir.test',
+  fields: [
+    { name: 'site', type: 'string' },
+    { name: 'pv', type: 'long' },
   ],
 })
 const PV_PER_SITE_SCHEMA = JSON.stringify({
@@ -66,6 +75,11 @@ interface PageView {
   ts: number
 }
 
+interface SiteTotal {
+  site: string
+  pv: number
+}
+
 interface PvPerSite {
   site: string
   window_start: number
@@ -76,12 +90,18 @@ interface PvPerSite {
 let bootstrapServers: string
 let server: RunningServer
 let udm: Udm
+const { views, closing } = generatePageViews()
 
-function catalogDocument(topics: { pageview: string; pvPerSite: string }): CatalogDocument {
+function catalogDocument(topics: {
+  pageview: string
+  pvPerSite: string
+  siteTotals: string
+}): CatalogDocument {
   return readCatalogDocument({
     schemas: [
       { subject: 'traffic.pageview-value', schemaType: 'AVRO', schema: PAGEVIEW_SCHEMA },
       { subject: 'analytics.pv_per_site-value', schemaType: 'AVRO', schema: PV_PER_SITE_SCHEMA },
+      { subject: 'analytics.site_totals-value', schemaType: 'AVRO', schema: SITE_TOTALS_SCHEMA },
     ],
     clusters: [
       { name: 'kafka-test', system: 'kafka', properties: { 'bootstrap.servers': bootstrapServers } },
@@ -99,6 +119,13 @@ function catalogDocument(topics: { pageview: string; pvPerSite: string }): Catal
         kind: 'stream',
         value: { format: 'avro' },
         locations: { prod: [{ cluster: 'kafka-test', topic: topics.pvPerSite }] },
+      },
+      {
+        name: 'analytics.site_totals',
+        kind: 'table',
+        value: { format: 'avro' },
+        primaryKey: ['site'],
+        locations: { prod: [{ cluster: 'kafka-test', topic: topics.siteTotals }] },
       },
     ],
   })
@@ -136,13 +163,40 @@ function countsPerSiteAndMinute(views: readonly PageView[]): Map<string, number>
   return counts
 }
 
-async function readResults(group: string, count: number): Promise<PvPerSite[]> {
-  const results: PvPerSite[] = []
-  for await (const batch of udm.dataset<PvPerSite>('analytics.pv_per_site').read({ group })) {
-    results.push(...batch.records.flatMap((record) => (record.value === null ? [] : [record.value])))
-    if (results.length >= count) break
+/** Reads a dataset with the SDK until `done` says what was read is complete. */
+async function readUntil<T>(dataset: string, done: (records: readonly T[]) => boolean): Promise<T[]> {
+  const records: T[] = []
+  for await (const batch of udm.dataset<T>(dataset).read({ group: `check-${dataset}` })) {
+    records.push(...batch.records.flatMap((record) => (record.value === null ? [] : [record.value])))
+    if (done(records)) break
   }
-  return results
+  return records
+}
+
+/**
+ * Runs a job over the catalog until `results` has read its output (a Kafka source never ends by itself),
+ * then cancels it.
+ */
+async function runUntilRead<T>(
+  script: string,
+  results: () => Promise<T>,
+): Promise<{ read: T; recordsIn: number }> {
+  const resolver = new UdmTableResolver(catalogAccess(new HttpUdmClient(server.url, ADMIN_TOKEN), undefined))
+  const controller = new AbortController()
+  const job = runJob({
+    script,
+    resolver,
+    connectorContext: resolver.connectorContext(),
+    signal: controller.signal,
+  })
+  const ended = job.then(() => {
+    throw new Error('the job ended before writing every result')
+  })
+  const read = await Promise.race([results(), ended])
+  controller.abort()
+  const outcome = await job
+  expect(outcome.cancelled).toBe(true)
+  return { read, recordsIn: outcome.recordsIn }
 }
 
 beforeAll(async () => {
@@ -151,6 +205,7 @@ beforeAll(async () => {
   const topics = {
     pageview: await freshTopic(kafka, 'pv'),
     pvPerSite: await freshTopic(kafka, 'pv-per-site'),
+    siteTotals: await freshTopic(kafka, 'site-totals'),
   }
   server = await startServer({
     database: { inMemory: true },
@@ -161,6 +216,7 @@ beforeAll(async () => {
   })
   await server.catalog.apply(catalogDocument(topics))
   udm = await connect({ url: server.url, token: ADMIN_TOKEN })
+  await udm.dataset<PageView>('traffic.pageview').write([...views, closing])
 })
 
 afterAll(async () => {
@@ -170,33 +226,28 @@ afterAll(async () => {
 
 describe('SQL over the UDM catalog', () => {
   it('runs a Kafka-to-Kafka window aggregate by logical names, with no DDL', async () => {
-    const { views, closing } = generatePageViews()
-    await udm.dataset<PageView>('traffic.pageview').write([...views, closing])
     const expected = countsPerSiteAndMinute(views)
-
-    const resolver = new UdmTableResolver(
-      catalogAccess(new HttpUdmClient(server.url, ADMIN_TOKEN), undefined),
+    const { read, recordsIn } = await runUntilRead(PV_PER_SITE_JOB, () =>
+      readUntil<PvPerSite>('analytics.pv_per_site', (records) => records.length >= expected.size),
     )
-    // The topic is a stream: the job runs until the results are in, then it is cancelled.
-    const controller = new AbortController()
-    const job = runJob({
-      script: PV_PER_SITE_JOB,
-      resolver,
-      connectorContext: resolver.connectorContext(),
-      signal: controller.signal,
-    })
-    const ended = job.then(() => {
-      throw new Error('the job ended before writing every result')
-    })
-    const results = await Promise.race([readResults('pv-per-site-check', expected.size), ended])
-    controller.abort()
-    const outcome = await job
-    expect(outcome.cancelled).toBe(true)
-    expect(outcome.recordsIn).toBe(views.length + 1)
+    expect(recordsIn).toBe(views.length + 1)
+    expect(new Map(read.map((row) => [`${row.site}@${row.window_start}`, row.pv]))).toEqual(expected)
+    for (const row of read) expect(row.window_end - row.window_start).toBe(MINUTE)
+  })
 
-    const actual = new Map(results.map((row) => [`${row.site}@${row.window_start}`, row.pv]))
-    expect(actual).toEqual(expected)
-    for (const row of results) expect(row.window_end - row.window_start).toBe(MINUTE)
+  it('upserts an updating aggregate into a table dataset with a primary key', async () => {
+    const expected = new Map<string, number>()
+    for (const view of [...views, closing]) expected.set(view.site, (expected.get(view.site) ?? 0) + 1)
+    const latest = (records: readonly SiteTotal[]): Map<string, number> =>
+      new Map(records.map((record) => [record.site, record.pv]))
+    const { read } = await runUntilRead(
+      'INSERT INTO analytics.site_totals SELECT site, COUNT(*) AS pv FROM traffic.pageview GROUP BY site',
+      () =>
+        readUntil<SiteTotal>('analytics.site_totals', (records) =>
+          [...expected].every(([site, pv]) => latest(records).get(site) === pv),
+        ),
+    )
+    expect(latest(read)).toEqual(expected)
   })
 
   it('tells a caller without read permission what grant to ask for', async () => {
@@ -223,7 +274,9 @@ describe('SQL over the UDM catalog', () => {
       catalogDir = await mkdtemp(join(tmpdir(), 'weir-sql-catalog-'))
       const catalog = await Catalog.open({ database: { dataDir: catalogDir } })
       try {
-        await catalog.apply(catalogDocument({ pageview: 'pv_events', pvPerSite: 'pv_per_site' }))
+        await catalog.apply(
+          catalogDocument({ pageview: 'pv_events', pvPerSite: 'pv_per_site', siteTotals: 'site_totals' }),
+        )
       } finally {
         await catalog.close()
       }
@@ -287,29 +340,3 @@ describe('SQL over the UDM catalog', () => {
     })
   })
 })
-
-/** Runs `weir ...args` in this process, capturing what it prints and its exit code. */
-async function weir(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  let out = ''
-  let err = ''
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString()
-    return true
-  })
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += chunk.toString()
-    return true
-  })
-  process.exitCode = 0
-  try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(['node', 'weir', ...args])
-  } finally {
-    stdout.mockRestore()
-    stderr.mockRestore()
-  }
-  const exitCode = Number(process.exitCode ?? 0)
-  process.exitCode = 0
-  return { out, err, exitCode }
-}

@@ -10,47 +10,15 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN_ENV } from '../../src/catalog/governance/tokens.ts'
-import { buildProgram } from '../../src/cli/program.ts'
 import { startServer } from '../../src/server/serve.ts'
+import { weir } from '../harness/weir-cli.ts'
 import { ADMIN_TOKEN, EXAMPLE_CATALOG_PATH, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2 } from './helpers.ts'
 
 const silent = pino({ level: 'silent' }) as FastifyBaseLogger
 const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
 const EXAMPLE = fileURLToPath(EXAMPLE_CATALOG_PATH)
-
-interface Run {
-  out: string
-  err: string
-  exitCode: number
-}
-
-/** Runs `weir ...args` in this process, capturing what it prints. */
-async function weir(...args: string[]): Promise<Run> {
-  let out = ''
-  let err = ''
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString()
-    return true
-  })
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += chunk.toString()
-    return true
-  })
-  process.exitCode = 0
-  try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(['node', 'weir', ...args])
-  } finally {
-    stdout.mockRestore()
-    stderr.mockRestore()
-  }
-  const exitCode = Number(process.exitCode ?? 0)
-  process.exitCode = 0
-  return { out, err, exitCode }
-}
 
 /** Starts `weir udm serve` and resolves with its URL once its "ready" log line appears. */
 function serve(dataDir: string): Promise<{ child: ChildProcess; url: string; logs: () => string }> {

@@ -37,7 +37,13 @@ export const KAFKA_OPTIONS: OptionSpec = {
 
 export const UPSERT_KAFKA_OPTIONS: OptionSpec = {
   required: ['topic', 'properties.bootstrap.servers', 'key.format', 'value.format'],
-  optional: ['properties.client.id', ...TEXT_FORMAT_OPTIONS],
+  optional: [
+    'properties.client.id',
+    ...TEXT_FORMAT_OPTIONS,
+    'avro-confluent.url',
+    'avro-confluent.subject',
+    'avro-confluent.schema',
+  ],
 }
 
 const VALUE_FORMATS = [...TEXT_FORMATS, 'avro-confluent'] as const
@@ -86,11 +92,12 @@ export function upsertKafkaSink(table: ConnectorTable, context: ConnectorContext
       `connector 'upsert-kafka' requires a PRIMARY KEY: declare PRIMARY KEY (...) NOT ENFORCED on table '${table.name}'`,
     )
   }
+  const topic = options.required('topic')
   return new KafkaEngineSink({
     kafka: client(options, context),
-    topic: options.required('topic'),
+    topic,
     mode: 'upsert',
-    value: textRowFormat(options.choice('value.format', TEXT_FORMATS, 'json'), table.columns, options),
+    value: valueEncoder(options, table.columns, topic, context),
     key: recordKey(table, table.primaryKey, options, 'PRIMARY KEY'),
   })
 }

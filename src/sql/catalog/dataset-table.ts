@@ -27,7 +27,7 @@ export function tableOfDataset(resolved: ResolvedDataset, input: DatasetTableInp
     const systems = resolved.locations.map((candidate) => candidate.system).join(', ')
     throw new CatalogTableError(
       name,
-      `SQL jobs read and write Kafka and Redis locations yet; in environment '${resolved.environment}' it lives in ${systems}`,
+      `only its Kafka or Redis locations can be SQL tables yet, and in environment '${resolved.environment}' it has ${systems} ones; pick an environment with one (--environment)`,
     )
   }
   const primaryKey = resolved.primaryKey.length > 0 ? resolved.primaryKey : undefined
