@@ -6,13 +6,15 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { explain, type LogicalPlan, type PlannedStatement, SqlSession } from '../../sql/index.ts'
-import { type JobProgress, planJob, runJob } from '../../sql/job/index.ts'
+import { planJob, runJob } from '../../sql/job/index.ts'
 import { validateScript } from '../../sql/job/validate-script.ts'
+import { ProgressReporter } from './job-progress.ts'
 import { LazyCatalogResolver, type SqlCatalogOptions } from './sql-catalog.ts'
 import { DEFAULT_DATA_DIR, reportFailures } from './udm-options.ts'
 
 interface RunOptions extends SqlCatalogOptions {
   set: string[]
+  operatorMetrics?: boolean
 }
 
 export function registerSqlCommands(program: Command): void {
@@ -23,11 +25,15 @@ export function registerSqlCommands(program: Command): void {
       .command('run')
       .description(
         'run the INSERTs of a script as one job until its bounded sources end (or Ctrl-C); a SELECT prints its changelog',
+      )
+      .option(
+        '--operator-metrics',
+        'add a progress line per operator: records in/out and rates, watermark, state, late records',
       ),
   ).action((file: string, options: RunOptions) =>
     withCatalog(options, async (resolver) => {
       const script = await readFile(file, 'utf8')
-      await runWithProgress(script, parseSets(options.set), resolver)
+      await runWithProgress(script, parseSets(options.set), resolver, options.operatorMetrics === true)
     }),
   )
 
@@ -103,6 +109,7 @@ async function runWithProgress(
   script: string,
   sets: Record<string, string>,
   resolver: LazyCatalogResolver,
+  perOperator: boolean,
 ): Promise<void> {
   // Planned once up front: the catalog opens only if the script reads or writes its tables, and only then
   // do connectors get its schemas (a context that worker threads of a parallel job cannot take).
@@ -117,15 +124,7 @@ async function runWithProgress(
   }
   process.once('SIGINT', cancel)
   process.stdout.on('error', onStdoutError)
-  let last = { at: Date.now(), records: 0 }
-  const onProgress = (progress: JobProgress): void => {
-    const now = Date.now()
-    const rate = ((progress.recordsIn - last.records) * 1000) / Math.max(1, now - last.at)
-    last = { at: now, records: progress.recordsIn }
-    process.stderr.write(
-      `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}\n`,
-    )
-  }
+  const progress = new ProgressReporter((line) => process.stderr.write(`${line}\n`), perOperator)
   try {
     const result = await runJob({
       script,
@@ -133,20 +132,12 @@ async function runWithProgress(
       resolver,
       ...(connectorContext === undefined ? {} : { connectorContext }),
       signal: controller.signal,
-      onProgress,
+      onProgress: progress.report,
     })
-    process.stderr.write(
-      `${result.cancelled ? 'cancelled' : 'finished'}: ${result.recordsIn} records in, ${result.lateRecords} late\n`,
-    )
+    progress.finish(result)
   } finally {
     process.off('SIGINT', cancel)
   }
-}
-
-function formatWatermark(watermark: number): string {
-  if (watermark === -Infinity) return 'none'
-  if (watermark === Infinity) return 'end of input'
-  return new Date(watermark).toISOString()
 }
 
 function collect(value: string, previous: string[]): string[] {

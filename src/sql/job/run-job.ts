@@ -10,7 +10,10 @@ export interface RunJobOptions {
   /** Where tables that the script does not create come from; by default there are none. */
   readonly resolver?: TableResolver
   readonly sets?: Readonly<Record<string, string>>
-  /** For parallelism 1 only: it cannot be handed to worker threads. */
+  /**
+   * At parallelism > 1 only its schema source and registrar reach the subtasks (as calls to this thread);
+   * a print output or malformed-input handler cannot, and is refused.
+   */
   readonly connectorContext?: ConnectorContext
   /** Called about once a second with every node's metrics. */
   readonly onProgress?: (progress: JobProgress) => void
@@ -83,10 +86,6 @@ async function runOnWorkers(
   options: RunJobOptions,
   parallelism: number,
 ): Promise<JobResult> {
-  if (options.connectorContext !== undefined)
-    throw new Error(
-      `a connector context cannot be handed to worker threads: run with '${PARALLELISM_OPTION}' = '1'`,
-    )
   const onProgress = options.onProgress
   const result = await runParallel(job, {
     script: options.script,
@@ -97,6 +96,7 @@ async function runOnWorkers(
       ? {}
       : { onProgress: (metrics, nodes) => onProgress(summarize(metrics, nodes)) }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.connectorContext === undefined ? {} : { connectorContext: options.connectorContext }),
   })
   return finalResult(result.metrics, result.nodes, result.cancelled, parallelism)
 }

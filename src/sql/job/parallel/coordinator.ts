@@ -1,7 +1,9 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
+import type { ConnectorContext } from '../../../connectors/engine/context.ts'
 import type { OperatorMetricsSnapshot } from '../../../engine/index.ts'
 import type { JobNodes } from '../job-pipeline.ts'
 import type { PlannedJob } from '../plan-job.ts'
+import { replyTo, sharedContextOf } from './context-calls.ts'
 import type { CoordinatorToWorker, SerializedError, SubtaskStart, WorkerToCoordinator } from './messages.ts'
 import { subtaskWorkerBundle } from './worker-bundle.ts'
 
@@ -13,6 +15,8 @@ export interface ParallelRunOptions {
   /** Called with the metrics of all subtasks, merged per node, about every `progressIntervalMs`. */
   readonly onProgress?: (metrics: OperatorMetricsSnapshot[], nodes: JobNodes) => void
   readonly signal?: AbortSignal
+  /** The job's connector context; workers call its schema source and registrar through the coordinator. */
+  readonly connectorContext?: ConnectorContext
 }
 
 export interface ParallelRunResult {
@@ -41,6 +45,7 @@ export class SubtaskError extends Error {
  */
 export async function runParallel(job: PlannedJob, options: ParallelRunOptions): Promise<ParallelRunResult> {
   const { parallelism } = options
+  const sharedContext = sharedContextOf(options.connectorContext)
   const bundle = await subtaskWorkerBundle()
   const workers = Array.from({ length: parallelism }, (_, index) =>
     startWorker(bundle, {
@@ -50,6 +55,7 @@ export async function runParallel(job: PlannedJob, options: ParallelRunOptions):
       index,
       parallelism,
       progressIntervalMs: options.progressIntervalMs,
+      sharedContext,
     }),
   )
   const latest: OperatorMetricsSnapshot[][] = workers.map(() => [])
@@ -116,6 +122,9 @@ export async function runParallel(job: PlannedJob, options: ParallelRunOptions):
             return
           case 'failed':
             fail(new SubtaskError(index, message.error))
+            return
+          case 'contextCall':
+            void replyTo(message, options.connectorContext ?? {}).then((reply) => post(worker, reply))
             return
         }
       })

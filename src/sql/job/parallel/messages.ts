@@ -1,6 +1,7 @@
 import type { ExchangePorts, OperatorMetricsSnapshot } from '../../../engine/index.ts'
 import type { ResolvedTable } from '../../catalog/table-resolver.ts'
 import type { JobNodes } from '../job-pipeline.ts'
+import type { ContextCallReply, ContextCallRequest, SharedContext } from './context-calls.ts'
 
 /** What a subtask's worker thread starts with: the script and the catalog snapshot to plan it against. */
 export interface SubtaskStart {
@@ -10,6 +11,7 @@ export interface SubtaskStart {
   readonly index: number
   readonly parallelism: number
   readonly progressIntervalMs: number
+  readonly sharedContext: SharedContext
 }
 
 export type WorkerToCoordinator =
@@ -18,10 +20,12 @@ export type WorkerToCoordinator =
   | { readonly type: 'progress'; readonly metrics: OperatorMetricsSnapshot[] }
   | { readonly type: 'done'; readonly metrics: OperatorMetricsSnapshot[]; readonly cancelled: boolean }
   | { readonly type: 'failed'; readonly error: SerializedError }
+  | ContextCallRequest
 
 export type CoordinatorToWorker =
   | { readonly type: 'exchange'; readonly id: number; readonly ports: ExchangePorts }
   | { readonly type: 'cancel' }
+  | ContextCallReply
 
 export interface SerializedError {
   readonly name: string

@@ -7,6 +7,7 @@ import type { ExchangePorts, Pipeline } from '../../../engine/index.ts'
 import { StaticTableResolver } from '../../catalog/table-resolver.ts'
 import { buildJobPipeline } from '../job-pipeline.ts'
 import { planJob } from '../plan-job.ts'
+import { ContextCaller } from './context-calls.ts'
 import {
   type CoordinatorToWorker,
   type SubtaskStart,
@@ -24,13 +25,20 @@ function send(message: WorkerToCoordinator): void {
   coordinator.postMessage(message)
 }
 
+const contextCaller = new ContextCaller(send)
+
 coordinator.on('message', (message: CoordinatorToWorker) => {
-  if (message.type === 'exchange') {
-    awaitedExchanges.get(message.id)?.(message.ports)
-    awaitedExchanges.delete(message.id)
-  } else {
-    cancelled = true
-    pipeline?.cancel()
+  switch (message.type) {
+    case 'exchange':
+      awaitedExchanges.get(message.id)?.(message.ports)
+      awaitedExchanges.delete(message.id)
+      return
+    case 'contextReply':
+      contextCaller.settle(message)
+      return
+    case 'cancel':
+      cancelled = true
+      pipeline?.cancel()
   }
 })
 
@@ -42,7 +50,7 @@ async function runSubtask(): Promise<void> {
   })
   const subtask = { index: start.index, count: start.parallelism }
   const planned = await buildJobPipeline(job, {
-    connectorContext: { subtask },
+    connectorContext: { subtask, ...contextCaller.context(start.sharedContext) },
     subtask: {
       index: start.index,
       parallelism: start.parallelism,
