@@ -94,8 +94,8 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaServi
     'format',
     '--standalone',
     '--ignore-formatted',
-    '-t',
-    newClusterId(),
+    // One argument with '=': a base64url id may start with '-', which the parser would take for an option.
+    `--cluster-id=${newClusterId()}`,
     '-c',
     propertiesFile,
   ])

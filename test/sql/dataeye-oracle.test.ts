@@ -2,13 +2,8 @@
  * The Dataeye metrics (PV, exact UV, buyers, GMV over GROUPING SETS) planned by Weir's SQL planner and run on
  * the embedded engine, checked row for row against PostgreSQL computing the same from the same file.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshPostgresDatabase } from '../harness/services.ts'
-import { type ClickstreamFile, loadClicks, writeClickstream } from './oracle/clickstream.ts'
+import { describe, expect, it } from 'vitest'
+import { useClickstreamOracle } from './oracle/fixture.ts'
 import { PARALLELISMS, queryIntoFiles } from './oracle/job.ts'
 import { expectSameRows, type ResultShape } from './oracle/rows.ts'
 
@@ -39,41 +34,24 @@ const SHAPE: ResultShape = {
 
 const SETS = 'GROUPING SETS ((site), (site, platform), (site, category), ())'
 
-let directory: string
-let clicks: ClickstreamFile
-let db: pg.Client
-
-beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'weir-dataeye-'))
-  // 200 events per second of event time: 50k rows span about four minutes, so windows fire in turn.
-  clicks = {
-    path: join(directory, 'clicks.json'),
-    rows: 50_000,
-    seed: 7,
-    rowsPerSecond: 200,
-    outOfOrdernessSeconds: 5,
-  }
-  await writeClickstream(clicks)
-  db = new pg.Client({ connectionString: await freshPostgresDatabase('dataeye') })
-  await db.connect()
-  await loadClicks(db, clicks)
-})
-
-afterAll(async () => {
-  await db?.end()
-  if (directory !== undefined) await rm(directory, { recursive: true, force: true })
+// 200 events per second of event time: 50k rows span about four minutes, so windows fire in turn.
+const oracle = useClickstreamOracle('dataeye-oracle', {
+  rows: 50_000,
+  seed: 7,
+  rowsPerSecond: 200,
+  outOfOrdernessSeconds: 5,
 })
 
 describe.each(PARALLELISMS)('Dataeye metrics against PostgreSQL, parallelism %i', (parallelism) => {
   it('TUMBLE 1 minute with GROUPING SETS', async () => {
     const weir = await queryIntoFiles({
-      clicks,
+      clicks: oracle.clicks,
       parallelism,
       select: `SELECT ${METRICS} FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
         GROUP BY window_start, window_end, ${SETS}`,
       columns: SINK_COLUMNS,
     })
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       SELECT site, platform, category, floor(ms / ${MINUTE}) * ${MINUTE} AS window_start, ${PG_METRICS}
       FROM clicks GROUP BY floor(ms / ${MINUTE}), ${SETS}`)
     expect(weir.length).toBeGreaterThan(100)
@@ -83,7 +61,7 @@ describe.each(PARALLELISMS)('Dataeye metrics against PostgreSQL, parallelism %i'
   it('CUMULATE 1 minute steps over 10 minutes with GROUPING SETS', async () => {
     const shape: ResultShape = { ...SHAPE, window_end: 'timestamp' }
     const weir = await queryIntoFiles({
-      clicks,
+      clicks: oracle.clicks,
       parallelism,
       select: `SELECT ${METRICS}, window_end
         FROM TABLE(CUMULATE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '1' MINUTE, INTERVAL '10' MINUTE))
@@ -91,7 +69,7 @@ describe.each(PARALLELISMS)('Dataeye metrics against PostgreSQL, parallelism %i'
       columns: `${SINK_COLUMNS}, window_end TIMESTAMP(3)`,
     })
     // Each row counts in every cumulative window of its 10-minute period that ends after it.
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       WITH windows AS (
         SELECT c.*, floor(ms / ${10 * MINUTE}) * ${10 * MINUTE} AS window_start, ends.window_end
         FROM clicks c,

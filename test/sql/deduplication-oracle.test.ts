@@ -3,13 +3,8 @@
  * an out-of-order stream: an event that arrives after a later one of its key must still win keep-first, so
  * the result updates. The final table, read back from an upsert-kafka topic, must equal PostgreSQL's.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshPostgresDatabase } from '../harness/services.ts'
-import { type ClickstreamFile, loadClicks, writeClickstream } from './oracle/clickstream.ts'
+import { describe, expect, it } from 'vitest'
+import { useClickstreamOracle } from './oracle/fixture.ts'
 import { PARALLELISMS, queryIntoUpsertTopic } from './oracle/job.ts'
 import { expectRowsAmong, expectSameRows, type ResultShape } from './oracle/rows.ts'
 import type { ResultRecord } from './oracle/sinks.ts'
@@ -25,31 +20,14 @@ const SHAPE: ResultShape = {
 const COLUMNS = `user_id BIGINT, event_type STRING, event_id BIGINT, site STRING, price DOUBLE,
   event_time TIMESTAMP(3)`
 
-let directory: string
-let clicks: ClickstreamFile
-let db: pg.Client
-
-beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'weir-deduplication-oracle-'))
-  // 5 000 users at 500 events per second, up to 5 s out of order: active users' events often arrive in a
-  // different order than their times, and many share a millisecond with another of theirs.
-  clicks = {
-    path: join(directory, 'clicks.json'),
-    rows: 40_000,
-    seed: 43,
-    rowsPerSecond: 500,
-    outOfOrdernessSeconds: 5,
-    users: 5_000,
-  }
-  await writeClickstream(clicks)
-  db = new pg.Client({ connectionString: await freshPostgresDatabase('deduplication_oracle') })
-  await db.connect()
-  await loadClicks(db, clicks)
-})
-
-afterAll(async () => {
-  await db?.end()
-  if (directory !== undefined) await rm(directory, { recursive: true, force: true })
+// 5 000 users at 500 events per second, up to 5 s out of order: active users' events often arrive in a
+// different order than their times, and many share a millisecond with another of theirs.
+const oracle = useClickstreamOracle('deduplication-oracle', {
+  rows: 40_000,
+  seed: 43,
+  rowsPerSecond: 500,
+  outOfOrdernessSeconds: 5,
+  users: 5_000,
 })
 
 /**
@@ -66,10 +44,10 @@ async function expectDeduplicated(
 ): Promise<void> {
   const direction = keep === 'first' ? 'ASC' : 'DESC'
   const columns = 'user_id, event_type, event_id, site, price, ms AS event_time'
-  const tied = await db.query(`
+  const tied = await oracle.db.query(`
     SELECT ${columns} FROM (SELECT *, rank() OVER (PARTITION BY ${keys} ORDER BY ms ${direction}) AS r FROM clicks) t
     WHERE r = 1`)
-  const inFileOrder = await db.query(`
+  const inFileOrder = await oracle.db.query(`
     SELECT DISTINCT ON (${keys}) ${columns} FROM clicks ORDER BY ${keys}, ms ${direction}, event_id ${direction}`)
   const keyShape = Object.fromEntries(
     [...keys.split(', '), 'event_time'].map((column) => [column, SHAPE[column]!]),
@@ -84,7 +62,7 @@ describe.each(PARALLELISMS)('deduplication against PostgreSQL, parallelism %i', 
   it('keeps each user’s first event in event time', async () => {
     const weir = await queryIntoUpsertTopic(
       {
-        clicks,
+        clicks: oracle.clicks,
         parallelism,
         select: `SELECT user_id, event_type, event_id, site, price, event_time FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY event_time ASC) AS rn FROM clicks)
@@ -100,7 +78,7 @@ describe.each(PARALLELISMS)('deduplication against PostgreSQL, parallelism %i', 
   it('keeps the last event per user and event type in event time', async () => {
     const weir = await queryIntoUpsertTopic(
       {
-        clicks,
+        clicks: oracle.clicks,
         parallelism,
         select: `SELECT user_id, event_type, event_id, site, price, event_time FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, event_type ORDER BY event_time DESC) AS rn

@@ -2,13 +2,8 @@
  * HOP window aggregation (plain, distinct and FILTER aggregates) on the embedded engine, checked row for row
  * against PostgreSQL assigning every event to each sliding window that contains it.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshPostgresDatabase } from '../harness/services.ts'
-import { type ClickstreamFile, loadClicks, writeClickstream } from './oracle/clickstream.ts'
+import { describe, expect, it } from 'vitest'
+import { useClickstreamOracle } from './oracle/fixture.ts'
 import { PARALLELISMS, queryIntoFiles } from './oracle/job.ts'
 import { expectSameRows, type ResultShape } from './oracle/rows.ts'
 
@@ -39,30 +34,13 @@ const AGGREGATES = `
   SUM(price) FILTER (WHERE event_type = 'order') AS gmv,
   MAX(price) FILTER (WHERE event_type IN ('cart', 'order')) AS top_price`
 
-let directory: string
-let clicks: ClickstreamFile
-let db: pg.Client
-
-beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'weir-hop-oracle-'))
-  // 40k events over 200 s of event time, up to 5 s out of order: about 25 one-minute windows sliding by 10 s.
-  clicks = {
-    path: join(directory, 'clicks.json'),
-    rows: 40_000,
-    seed: 11,
-    rowsPerSecond: 200,
-    outOfOrdernessSeconds: 5,
-    users: 20_000,
-  }
-  await writeClickstream(clicks)
-  db = new pg.Client({ connectionString: await freshPostgresDatabase('hop_oracle') })
-  await db.connect()
-  await loadClicks(db, clicks)
-})
-
-afterAll(async () => {
-  await db?.end()
-  if (directory !== undefined) await rm(directory, { recursive: true, force: true })
+// 40k events over 200 s of event time, up to 5 s out of order: about 25 one-minute windows sliding by 10 s.
+const oracle = useClickstreamOracle('hop-oracle', {
+  rows: 40_000,
+  seed: 11,
+  rowsPerSecond: 200,
+  outOfOrdernessSeconds: 5,
+  users: 20_000,
 })
 
 /** Each event in every window [start, start + size) with start a multiple of the slide, as Flink assigns HOP. */
@@ -82,14 +60,14 @@ const PG_AGGREGATES = `
 describe.each(PARALLELISMS)('HOP windows against PostgreSQL, parallelism %i', (parallelism) => {
   it('HOP 1 minute sliding by 10 seconds, per site and platform', async () => {
     const weir = await queryIntoFiles({
-      clicks,
+      clicks: oracle.clicks,
       parallelism,
       select: `SELECT site, platform, window_start, window_end, ${AGGREGATES}
         FROM TABLE(HOP(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '1' MINUTE))
         GROUP BY window_start, window_end, site, platform`,
       columns: COLUMNS,
     })
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       WITH windows AS (${PG_HOP_WINDOWS})
       SELECT site, platform, window_start, window_end, ${PG_AGGREGATES}
       FROM windows GROUP BY window_start, window_end, site, platform`)
@@ -99,7 +77,7 @@ describe.each(PARALLELISMS)('HOP windows against PostgreSQL, parallelism %i', (p
 
   it('HOP over a filtered stream, one global group per window', async () => {
     const weir = await queryIntoFiles({
-      clicks,
+      clicks: oracle.clicks,
       parallelism,
       select: `SELECT 'all' AS site, 'all' AS platform, window_start, window_end, ${AGGREGATES}
         FROM TABLE(HOP(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '1' MINUTE))
@@ -107,7 +85,7 @@ describe.each(PARALLELISMS)('HOP windows against PostgreSQL, parallelism %i', (p
         GROUP BY window_start, window_end`,
       columns: COLUMNS,
     })
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       WITH windows AS (${PG_HOP_WINDOWS})
       SELECT 'all' AS site, 'all' AS platform, window_start, window_end, ${PG_AGGREGATES}
       FROM windows WHERE platform <> 'pc' GROUP BY window_start, window_end`)

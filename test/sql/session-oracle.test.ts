@@ -3,48 +3,27 @@
  * PostgreSQL computing the sessions with window functions: an event opens a new session when it comes a gap
  * or more after the key's previous event, and a session ends one gap after its last event (Flink's bounds).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshPostgresDatabase } from '../harness/services.ts'
-import { type ClickstreamFile, loadClicks, writeClickstream } from './oracle/clickstream.ts'
+import { describe, expect, it } from 'vitest'
+import { useClickstreamOracle } from './oracle/fixture.ts'
 import { PARALLELISMS, queryIntoFiles } from './oracle/job.ts'
 import { expectSameRows, type ResultShape } from './oracle/rows.ts'
 
 const GAP_SECONDS = 10
 
-let directory: string
-let clicks: ClickstreamFile
-let db: pg.Client
-
-beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'weir-session-oracle-'))
-  // 3 000 Zipf-skewed users share 200 events per second, up to 5 s out of order: heavy users stay in long
-  // sessions, light ones open many short ones, and reordering makes late events bridge or extend sessions.
-  clicks = {
-    path: join(directory, 'clicks.json'),
-    rows: 40_000,
-    seed: 23,
-    rowsPerSecond: 200,
-    outOfOrdernessSeconds: 5,
-    users: 3_000,
-  }
-  await writeClickstream(clicks)
-  db = new pg.Client({ connectionString: await freshPostgresDatabase('session_oracle') })
-  await db.connect()
-  await loadClicks(db, clicks)
-})
-
-afterAll(async () => {
-  await db?.end()
-  if (directory !== undefined) await rm(directory, { recursive: true, force: true })
+// 3 000 Zipf-skewed users share 200 events per second, up to 5 s out of order: heavy users stay in long
+// sessions, light ones open many short ones, and reordering makes late events bridge or extend sessions.
+const oracle = useClickstreamOracle('session-oracle', {
+  rows: 40_000,
+  seed: 23,
+  rowsPerSecond: 200,
+  outOfOrdernessSeconds: 5,
+  users: 3_000,
 })
 
 /**
  * Each event with its session number per `keys`: a running count of the key's events that follow their
- * predecessor by the gap or more (both windows order ties the same way, so a key's first event is the one that opens its first session).
+ * predecessor by the gap or more. Both windows order ties alike, so the event that opens a key's first
+ * session is also the first one counted.
  */
 function pgSessions(keys: string, events = 'clicks'): string {
   return `
@@ -68,7 +47,7 @@ describe.each(PARALLELISMS)('SESSION windows against PostgreSQL, parallelism %i'
       spent: 'money',
     }
     const weir = await queryIntoFiles({
-      clicks,
+      clicks: oracle.clicks,
       parallelism,
       select: `SELECT user_id, window_start, window_end, COUNT(*) AS events, COUNT(DISTINCT product_id) AS products,
           COUNT(*) FILTER (WHERE event_type = 'cart') AS carts, SUM(price) FILTER (WHERE event_type = 'order') AS spent
@@ -77,7 +56,7 @@ describe.each(PARALLELISMS)('SESSION windows against PostgreSQL, parallelism %i'
       columns: `user_id BIGINT, window_start TIMESTAMP(3), window_end TIMESTAMP(3), events BIGINT,
         products BIGINT, carts BIGINT, spent DOUBLE`,
     })
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       WITH sessions AS (${pgSessions('user_id')})
       SELECT user_id, min(ms) AS window_start, max(ms) + ${GAP_SECONDS * 1000} AS window_end, count(*) AS events,
         count(DISTINCT product_id) AS products, count(*) FILTER (WHERE event_type = 'cart') AS carts,
@@ -97,7 +76,7 @@ describe.each(PARALLELISMS)('SESSION windows against PostgreSQL, parallelism %i'
       last_view: 'timestamp',
     }
     const weir = await queryIntoFiles({
-      clicks,
+      clicks: oracle.clicks,
       parallelism,
       select: `SELECT user_id, platform, window_start, window_end, COUNT(*) AS views, MAX(event_time) AS last_view
         FROM TABLE(SESSION(TABLE clicks PARTITION BY (user_id, platform), DESCRIPTOR(event_time),
@@ -107,7 +86,7 @@ describe.each(PARALLELISMS)('SESSION windows against PostgreSQL, parallelism %i'
       columns: `user_id BIGINT, platform STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3), views BIGINT,
         last_view TIMESTAMP(3)`,
     })
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       WITH sessions AS (${pgSessions('user_id, platform', "(SELECT * FROM clicks WHERE event_type = 'pageview')")})
       SELECT user_id, platform, min(ms) AS window_start, max(ms) + ${GAP_SECONDS * 1000} AS window_end,
         count(*) AS views, max(ms) AS last_view

@@ -3,43 +3,21 @@
  * aggregate, and per TUMBLE window over window aggregates. Every ORDER BY ends in a unique column, so the top
  * rows are one definite set. The final table, read back from an upsert-kafka topic, must equal PostgreSQL's.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshPostgresDatabase } from '../harness/services.ts'
-import { type ClickstreamFile, loadClicks, writeClickstream } from './oracle/clickstream.ts'
+import { describe, expect, it } from 'vitest'
+import { useClickstreamOracle } from './oracle/fixture.ts'
 import { PARALLELISMS, queryIntoUpsertTopic } from './oracle/job.ts'
 import { expectSameRows, type ResultShape } from './oracle/rows.ts'
 
 const MINUTE = 60_000
 
-let directory: string
-let clicks: ClickstreamFile
-let db: pg.Client
-
-beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'weir-top-n-oracle-'))
-  // 5 000 products, Zipf-skewed: a few lead every category, the rest tie at low counts and keep overtaking
-  // each other. 40k events over 200 s of event time give about four one-minute windows.
-  clicks = {
-    path: join(directory, 'clicks.json'),
-    rows: 40_000,
-    seed: 59,
-    rowsPerSecond: 200,
-    outOfOrdernessSeconds: 5,
-    products: 5_000,
-  }
-  await writeClickstream(clicks)
-  db = new pg.Client({ connectionString: await freshPostgresDatabase('top_n_oracle') })
-  await db.connect()
-  await loadClicks(db, clicks)
-})
-
-afterAll(async () => {
-  await db?.end()
-  if (directory !== undefined) await rm(directory, { recursive: true, force: true })
+// 5 000 products, Zipf-skewed: a few lead every category, the rest tie at low counts and keep overtaking
+// each other. 40k events over 200 s of event time give about four one-minute windows.
+const oracle = useClickstreamOracle('top-n-oracle', {
+  rows: 40_000,
+  seed: 59,
+  rowsPerSecond: 200,
+  outOfOrdernessSeconds: 5,
+  products: 5_000,
 })
 
 describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (parallelism) => {
@@ -47,7 +25,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
     const shape: ResultShape = { category: 'text', rn: 'integer', event_id: 'integer', price: 'money' }
     const weir = await queryIntoUpsertTopic(
       {
-        clicks,
+        clicks: oracle.clicks,
         parallelism,
         select: `SELECT category, rn, event_id, price FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY price DESC, event_id ASC) AS rn
@@ -57,7 +35,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
       },
       ['category', 'rn'],
     )
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       SELECT category, rn, event_id, price FROM (
         SELECT *, row_number() OVER (PARTITION BY category ORDER BY price DESC, event_id) AS rn
         FROM clicks WHERE price IS NOT NULL) ranked
@@ -70,7 +48,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
     const shape: ResultShape = { category: 'text', rn: 'integer', product_id: 'integer', views: 'integer' }
     const weir = await queryIntoUpsertTopic(
       {
-        clicks,
+        clicks: oracle.clicks,
         parallelism,
         select: `SELECT category, rn, product_id, views FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY views DESC, product_id ASC) AS rn
@@ -80,7 +58,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
       },
       ['category', 'rn'],
     )
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       SELECT category, rn, product_id, views FROM (
         SELECT *, row_number() OVER (PARTITION BY category ORDER BY views DESC, product_id) AS rn
         FROM (SELECT category, product_id, count(*) AS views FROM clicks GROUP BY category, product_id) counts
@@ -94,7 +72,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
     const shape: ResultShape = { category: 'text', product_id: 'integer', orders: 'integer' }
     const weir = await queryIntoUpsertTopic(
       {
-        clicks,
+        clicks: oracle.clicks,
         parallelism,
         select: `SELECT category, product_id, orders FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY orders DESC, product_id DESC) AS rn
@@ -105,7 +83,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
       },
       ['category', 'product_id'],
     )
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       SELECT category, product_id, orders FROM (
         SELECT *, row_number() OVER (PARTITION BY category ORDER BY orders DESC, product_id DESC) AS rn
         FROM (SELECT category, product_id, count(*) AS orders FROM clicks
@@ -113,6 +91,38 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
       ) ranked
       WHERE rn <= 3`)
     expect(postgres.rows.length).toBeGreaterThan(30)
+    expectSameRows(weir, postgres.rows, shape)
+  })
+
+  it('over an aggregate whose rows are deleted: the 3 emptiest per-user event counts', async () => {
+    // A user's count moves it from one bucket to the next, deleting buckets it leaves alone: ranked rows
+    // disappear from the input and the next ones must move up.
+    const shape: ResultShape = { rn: 'integer', events: 'integer', users: 'integer' }
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks: oracle.clicks,
+        parallelism,
+        select: `SELECT rn, events, users FROM (
+            SELECT *, ROW_NUMBER() OVER (ORDER BY users ASC, events DESC) AS rn
+            FROM (
+              SELECT events, COUNT(*) AS users
+              FROM (SELECT user_id, COUNT(*) AS events FROM clicks GROUP BY user_id)
+              GROUP BY events))
+          WHERE rn <= 3`,
+        columns: 'rn BIGINT, events BIGINT, users BIGINT',
+      },
+      ['rn'],
+    )
+    const postgres = await oracle.db.query(`
+      SELECT rn, events, users FROM (
+        SELECT *, row_number() OVER (ORDER BY users, events DESC) AS rn
+        FROM (
+          SELECT events, count(*) AS users
+          FROM (SELECT user_id, count(*) AS events FROM clicks GROUP BY user_id) per_user
+          GROUP BY events) buckets
+      ) ranked
+      WHERE rn <= 3`)
+    expect(postgres.rows.length).toBe(3)
     expectSameRows(weir, postgres.rows, shape)
   })
 
@@ -127,7 +137,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
     }
     const weir = await queryIntoUpsertTopic(
       {
-        clicks,
+        clicks: oracle.clicks,
         parallelism,
         select: `SELECT window_start, site, rn, category, views, viewers FROM (
             SELECT *, ROW_NUMBER() OVER (
@@ -143,7 +153,7 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
       },
       ['window_start', 'site', 'rn'],
     )
-    const postgres = await db.query(`
+    const postgres = await oracle.db.query(`
       SELECT window_start, site, rn, category, views, viewers FROM (
         SELECT *, row_number() OVER (PARTITION BY window_start, site ORDER BY views DESC, category) AS rn
         FROM (

@@ -12,6 +12,7 @@ import {
   sum,
 } from '../../engine/index.ts'
 import type { AggregateCall } from '../plan/nodes.ts'
+import { isInteger } from '../types/logical-type.ts'
 import { UnsupportedPlanError } from './errors.ts'
 
 /**
@@ -52,7 +53,7 @@ function aggregateFunction(call: AggregateCall, retractable: boolean): Aggregate
     case 'SUM0':
       return erase(sumOrZero())
     case 'AVG':
-      return erase(avg())
+      return erase(avg({ integerResult: isInteger(call.type) }))
     case 'MIN':
       return erase(min(options))
     case 'MAX':

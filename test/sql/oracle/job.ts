@@ -17,8 +17,6 @@ export interface OracleQuery {
   /** The sink table's columns as Flink DDL, in the order of the query's columns. */
   readonly columns: string
   readonly parallelism: number
-  /** Statements to put before the INSERT, e.g. views the query reads. */
-  readonly prelude?: string
 }
 
 /** Runs an insert-only query at `parallelism` into JSON-lines files and returns the rows they hold. */
@@ -45,13 +43,13 @@ export async function queryIntoUpsertTopic(
 
 /**
  * The inputs keep every event within the watermark delay, so a late record would be an engine error that
- * silently changes results: it fails the test here.
+ * silently changes results: it fails the test here, as does a job that ran at another parallelism than asked.
  */
 async function runOracleJob(query: OracleQuery, sinkDdl: string): Promise<void> {
   const script = `${clicksTableDdl(query.clicks)}
-    ${query.prelude ?? ''}
     ${sinkDdl}
     INSERT INTO result ${query.select};`
   const result = await runJob({ script, sets: { 'parallelism.default': String(query.parallelism) } })
   expect(result.lateRecords).toBe(0)
+  expect(result.parallelism).toBe(query.parallelism)
 }
