@@ -40,13 +40,14 @@ export interface DatasetRecord<T> {
   partition: number
   offset: string
   timestamp: number
-  headers: Record<string, string>
+  headers: Readonly<Record<string, string>>
 }
 
+/** Consecutive records of one partition (at most 1000, from one fetch). */
 export interface DatasetBatch<T> {
   partition: number
   records: DatasetRecord<T>[]
-  /** Records of this fetch that failed to decode and went to the dead-letter topic instead. */
+  /** Records of this batch that failed to decode and went to the dead-letter topic instead. */
   deadLettered: number
 }
 

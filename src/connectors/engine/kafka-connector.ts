@@ -64,6 +64,7 @@ export function kafkaSource(
     startup: startupMode(options),
     decoder: valueDecoder(options, table.columns, projection, context),
     deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
+    ...(context.subtask === undefined ? {} : { subtask: context.subtask }),
   })
 }
 

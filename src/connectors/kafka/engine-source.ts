@@ -2,8 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kafka } from 'kafkajs'
 import { DeadLetterQueue, type DeadLetter as KafkaDeadLetter } from '../../client/dead-letter.ts'
 import { insertBatch, type Row, type Source, type SourceChunk } from '../../engine/index.ts'
+import type { Subtask } from '../engine/context.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
 import { KafkaReader, type KafkaRecordBatch, type StartupMode } from './reader.ts'
+import { ownsPartition } from './subtask-partitions.ts'
 
 export interface KafkaEngineSourceOptions {
   readonly table: string
@@ -13,6 +15,8 @@ export interface KafkaEngineSourceOptions {
   readonly startup: StartupMode
   readonly decoder: RecordDecoder
   readonly deadLetterTopic: string
+  /** In a parallel job: this subtask reads only the partitions it owns (see `subtask-partitions.ts`). */
+  readonly subtask?: Subtask
   /** How long a pull waits for records before it returns an empty chunk (so barriers get through). */
   readonly pollIntervalMs?: number
 }
@@ -50,7 +54,11 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     await admin.connect()
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [this.options.topic] })
-      for (const { partitionId } of topics[0]?.partitions ?? []) this.topicPartitions.add(partitionId)
+      for (const { partitionId } of topics[0]?.partitions ?? []) {
+        const { subtask } = this.options
+        if (subtask === undefined || ownsPartition(subtask, partitionId))
+          this.topicPartitions.add(partitionId)
+      }
     } finally {
       await admin.disconnect()
     }
@@ -96,6 +104,7 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     this.reader = await KafkaReader.open(kafka, {
       topic,
       groupId,
+      ...(this.options.subtask === undefined ? {} : { subtask: this.options.subtask }),
       startup:
         restored === undefined || restored.length === 0
           ? startup

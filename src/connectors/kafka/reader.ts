@@ -1,4 +1,6 @@
-import type { Batch, Consumer, ConsumerConfig, IHeaders, Kafka } from 'kafkajs'
+import type { Batch, Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
+import type { Subtask } from '../engine/context.ts'
+import { ownsPartition, subtaskGroupId, subtaskPartitionAssigner } from './subtask-partitions.ts'
 
 /** Where a reader starts, with the names of Flink's `scan.startup.mode`. */
 export type StartupMode =
@@ -15,11 +17,12 @@ export interface KafkaRecord {
   offset: string
   key: Buffer | null
   value: Buffer | null
-  headers: Record<string, string>
+  /** Read-only: records without headers share one empty object. */
+  headers: Readonly<Record<string, string>>
   timestamp: number
 }
 
-/** Records of one partition as one fetch returned them: the engine's unit of work. */
+/** Consecutive records of one partition, from one fetch: the engine's unit of work. */
 export interface KafkaRecordBatch {
   topic: string
   partition: number
@@ -29,12 +32,17 @@ export interface KafkaRecordBatch {
 export interface KafkaReaderOptions {
   topic: string
   groupId: string
+  /**
+   * One source subtask of a parallel job: read only the partitions it owns, in a consumer group of its own
+   * (see `subtask-partitions.ts`).
+   */
+  subtask?: Subtask
   startup?: StartupMode
   /** Hide records of open and aborted transactions (Kafka's read_committed); on by default. */
   readCommitted?: boolean
   /** The most one fetch returns, over all partitions (default 8 MiB). */
   maxBytes?: number
-  /** The most one fetch returns per partition, so the largest batch (kafkajs' default, 1 MiB). */
+  /** The most one fetch returns per partition, so about the largest batch (kafkajs' default, 1 MiB). */
   maxBytesPerPartition?: number
   /**
    * How many fetched batches may wait for the caller (default 4, at least 1). Kafka fetches the next batches
@@ -43,6 +51,13 @@ export interface KafkaReaderOptions {
    */
   prefetchBatches?: number
   /**
+   * The most records handed out in one batch (default 1000); a fetch of one partition is split into batches
+   * of at most this many. Whatever the caller builds from a small batch (decoded records) is garbage by the
+   * next one, which the young-generation collector reclaims cheaply; a 1 MiB fetch of small records would
+   * keep tens of thousands alive at once.
+   */
+  maxBatchRecords?: number
+  /**
    * Commit the position of processed batches at most this often, as the caller asks for the next batch
    * (at-least-once). Without it, only `commit()` commits, which is what checkpointing sources want.
    */
@@ -50,6 +65,8 @@ export interface KafkaReaderOptions {
 }
 
 const HEARTBEAT_WHILE_WAITING_MS = 3_000
+const DEFAULT_PREFETCH_BATCHES = 4
+const DEFAULT_MAX_BATCH_RECORDS = 1_000
 /**
  * How long a fetch waits on the broker for records, as Kafka's own consumer (`fetch.max.wait.ms`); kafkajs'
  * 5 s would hold up `close()`, which waits for the fetch in flight.
@@ -58,8 +75,14 @@ const FETCH_MAX_WAIT_MS = 500
 
 /** The kafkajs consumer settings of a reader: benchmarks compare the bare client with the same fetches. */
 export function consumerConfig(options: KafkaReaderOptions): ConsumerConfig {
+  const { subtask } = options
   return {
-    groupId: options.groupId,
+    ...(subtask === undefined || subtask.count === 1
+      ? { groupId: options.groupId }
+      : {
+          groupId: subtaskGroupId(options.groupId, subtask),
+          partitionAssigners: [subtaskPartitionAssigner(subtask)],
+        }),
     readUncommitted: options.readCommitted === false,
     maxBytes: options.maxBytes ?? 8 << 20,
     maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
@@ -68,11 +91,17 @@ export function consumerConfig(options: KafkaReaderOptions): ConsumerConfig {
       : { maxBytesPerPartition: options.maxBytesPerPartition }),
   }
 }
-const DEFAULT_PREFETCH_BATCHES = 4
 
 interface Fetched {
-  batch: KafkaRecordBatch
-  /** The partition's position once this batch is processed. */
+  /** kafkajs' batch as fetched: records are built from it only when handed out, so they die young. */
+  batch: Batch
+  /** The partition's position once all of this batch is processed. */
+  nextOffset: string
+}
+
+/** A partition's position once the batch in the caller's hands is processed. */
+interface Position {
+  partition: number
   nextOffset: string
 }
 
@@ -84,7 +113,7 @@ interface Fetched {
  */
 export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
   private readonly prefetched: Fetched[] = []
-  private inHand: Fetched | undefined
+  private inHand: Position | undefined
   private wakeIterator: (() => void) | undefined
   private wakeFetchLoop: (() => void) | undefined
   private readonly positions = new Map<number, string>()
@@ -96,6 +125,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     private readonly consumer: Consumer,
     private readonly topic: string,
     private readonly prefetchLimit: number,
+    private readonly maxBatchRecords: number,
     private readonly autoCommitIntervalMs: number | undefined,
   ) {}
 
@@ -104,7 +134,8 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     const reader = new KafkaReader(
       consumer,
       options.topic,
-      Math.max(1, options.prefetchBatches ?? Number(process.env.PREFETCH ?? DEFAULT_PREFETCH_BATCHES)),
+      Math.max(1, options.prefetchBatches ?? DEFAULT_PREFETCH_BATCHES),
+      Math.max(1, options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS),
       options.autoCommitIntervalMs,
     )
     const startup = options.startup ?? { mode: 'group-offsets' }
@@ -112,15 +143,10 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     const fromBeginning =
       startup.mode === 'group-offsets' ? startup.reset !== 'latest' : startup.mode !== 'latest-offset'
     await consumer.subscribe({ topic: options.topic, fromBeginning })
-    const seeks = await startOffsets(kafka, options.topic, startup)
-    if (process.env.TRACE) {
-      consumer.on(consumer.events.FETCH_START, () =>
-        console.error('fetch-start', performance.now().toFixed(0)),
-      )
-      consumer.on(consumer.events.FETCH, (e) =>
-        console.error('fetch-done', performance.now().toFixed(0), e.payload.duration),
-      )
-    }
+    const { subtask } = options
+    const seeks = (await startOffsets(kafka, options.topic, startup)).filter(
+      ({ partition }) => subtask === undefined || ownsPartition(subtask, partition),
+    )
     consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error))
     // After a rebalance kafkajs fetches again from the group's committed offsets: what waits was fetched by
     // the previous generation and may belong to another member now.
@@ -153,15 +179,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     const last = batch.lastOffset()
     // Moves kafkajs' fetch position past this batch; the group's position moves once it is processed.
     resolveOffset(last)
-    if (process.env.TRACE)
-      console.error(
-        'push',
-        performance.now().toFixed(0),
-        batch.partition,
-        batch.messages.length,
-        this.prefetched.length,
-      )
-    this.prefetched.push({ batch: recordBatchOf(batch), nextOffset: (BigInt(last) + 1n).toString() })
+    this.prefetched.push({ batch, nextOffset: offsetAfter(last) })
     this.wakeIterator?.()
   }
 
@@ -187,34 +205,46 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<KafkaRecordBatch> {
-    while (!this.closed) {
-      // Asking for the next batch means the previous one is done: only now may its offsets be committed.
-      this.releaseInHand()
-      if (
-        this.autoCommitIntervalMs !== undefined &&
-        Date.now() - this.lastCommit >= this.autoCommitIntervalMs
-      ) {
-        await this.commit()
+    for (let fetched = await this.nextFetched(); fetched; fetched = await this.nextFetched()) {
+      const { topic, partition, messages } = fetched.batch
+      for (let from = 0; from < messages.length && !this.closed; from += this.maxBatchRecords) {
+        const slice = messages.slice(from, from + this.maxBatchRecords)
+        const isLast = from + this.maxBatchRecords >= messages.length
+        this.inHand = {
+          partition,
+          // The fetch's last offset may lie past its last record (a transaction marker).
+          nextOffset: isLast ? fetched.nextOffset : offsetAfter(slice[slice.length - 1]!.offset),
+        }
+        yield { topic, partition, records: slice.map((message) => recordOf(topic, partition, message)) }
+        // Asking for the next batch means the previous one is done: only now may its offsets be committed.
+        this.releaseInHand()
+        if (
+          this.autoCommitIntervalMs !== undefined &&
+          Date.now() - this.lastCommit >= this.autoCommitIntervalMs
+        ) {
+          await this.commit()
+        }
       }
-      while (this.prefetched.length === 0 && !this.closed && this.failure === undefined) {
-        await new Promise<void>((resolve) => {
-          this.wakeIterator = resolve
-        })
-      }
-      this.wakeIterator = undefined
-      if (this.failure !== undefined) throw this.failure
-      const next = this.prefetched.shift()
-      if (!next) return
-      this.inHand = next
-      if (process.env.TRACE)
-        console.error('take', performance.now().toFixed(0), next.batch.partition, this.prefetched.length)
-      this.wakeFetchLoop?.()
-      yield next.batch
     }
   }
 
+  /** The next fetched batch once there is one, or undefined once the reader is closed. */
+  private async nextFetched(): Promise<Fetched | undefined> {
+    while (this.prefetched.length === 0 && !this.closed && this.failure === undefined) {
+      await new Promise<void>((resolve) => {
+        this.wakeIterator = resolve
+      })
+    }
+    this.wakeIterator = undefined
+    if (this.failure !== undefined) throw this.failure
+    if (this.closed) return undefined
+    const next = this.prefetched.shift()
+    this.wakeFetchLoop?.()
+    return next
+  }
+
   private releaseInHand(): void {
-    if (this.inHand) this.positions.set(this.inHand.batch.partition, this.inHand.nextOffset)
+    if (this.inHand) this.positions.set(this.inHand.partition, this.inHand.nextOffset)
     this.inHand = undefined
   }
 
@@ -228,9 +258,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
       partition,
       offset,
     }))
-    const t0 = performance.now()
     await retryRetriable(() => this.consumer.commitOffsets(offsets))
-    if (process.env.TRACE) console.error('commit', t0.toFixed(0), (performance.now() - t0).toFixed(0))
   }
 
   /** The position (next offset) per partition after the batches processed so far. */
@@ -248,20 +276,20 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
   }
 }
 
-function recordBatchOf(batch: Batch): KafkaRecordBatch {
-  const { topic, partition } = batch
-  const records = batch.messages.map(
-    (message): KafkaRecord => ({
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key,
-      value: message.value,
-      headers: headersAsText(message.headers),
-      timestamp: Number(message.timestamp),
-    }),
-  )
-  return { topic, partition, records }
+function offsetAfter(offset: string): string {
+  return (BigInt(offset) + 1n).toString()
+}
+
+function recordOf(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: headersAsText(message.headers),
+    timestamp: Number(message.timestamp),
+  }
 }
 
 /**
@@ -281,15 +309,18 @@ async function retryRetriable<T>(operation: () => Promise<T>, attempts = 8): Pro
   }
 }
 
-function headersAsText(headers: IHeaders | undefined): Record<string, string> {
-  const text: Record<string, string> = {}
-  // for…in rather than Object.entries: most records have no headers, and this runs once per record.
+/** Shared by every record without headers (most of them), so reading allocates nothing for theirs. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
+function headersAsText(headers: IHeaders | undefined): Readonly<Record<string, string>> {
+  let text: Record<string, string> | undefined
   for (const name in headers) {
     const value = headers[name]
     if (value === undefined) continue
+    text ??= {}
     text[name] = (Array.isArray(value) ? value[value.length - 1] : value)?.toString() ?? ''
   }
-  return text
+  return text ?? NO_HEADERS
 }
 
 async function startOffsets(

@@ -72,9 +72,12 @@ export class PartitionedWatermarks {
     return this.combined
   }
 
-  /** True when there are partitions and every one of them is idle. */
+  /**
+   * True when every partition is idle, or when there are none: a source subtask that owns no partition (more
+   * subtasks than Kafka partitions) must not hold event time back, as in Flink.
+   */
   allIdle(now: number): boolean {
-    if (this.partitions.size === 0) return false
+    if (this.partitions.size === 0) return true
     for (const progress of this.partitions.values()) if (!this.isIdle(progress, now)) return false
     return true
   }
