@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { runJob } from '../../src/sql/job/index.ts'
+import { type JobProgress, runJob } from '../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../harness/kafka.ts'
 import { useService } from '../harness/services.ts'
 
@@ -35,19 +35,27 @@ describe('idle source partitions', () => {
       output.on('data', (chunk: Buffer) => {
         printed += chunk.toString()
       })
+      // Once every record is read: stop as soon as the window is out, or after 3 s (six idle timeouts).
       const controller = new AbortController()
-      setTimeout(() => controller.abort(), 4_000)
+      let readAllAt: number | undefined
+      const onProgress = (progress: JobProgress): void => {
+        if (progress.recordsIn < 4) return
+        readAllAt ??= Date.now()
+        if (printed !== '' || Date.now() - readAllAt > 3_000) controller.abort()
+      }
       await runJob({
         script: `
         CREATE TEMPORARY TABLE events (id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
         WITH ('connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${bootstrapServers}',
-              'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+              'scan.startup.mode' = 'earliest-offset', 'format' = 'json', 'properties.group.id' = '${topic}');
         CREATE TEMPORARY TABLE counts (window_start TIMESTAMP(3), n BIGINT) WITH ('connector' = 'print');
         INSERT INTO counts SELECT window_start, COUNT(*) FROM TABLE(
           TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;`,
         sets: timeout === undefined ? {} : { 'table.exec.source.idle-timeout': timeout },
         connectorContext: { printOutput: output },
         signal: controller.signal,
+        onProgress,
+        progressIntervalMs: 100,
       })
       if (fires) expect(printed).toContain(`+I[2024-01-01 00:00:00.000, 2]`)
       else expect(printed).toBe('')

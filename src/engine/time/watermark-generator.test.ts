@@ -55,6 +55,18 @@ describe('partitioned watermarks', () => {
     expect(watermarks.allIdle(2_400)).toBe(true)
   })
 
+  it('does not lose the watermark of the last active partitions when every partition went idle unobserved', () => {
+    const watermarks = new PartitionedWatermarks(strategy(500))
+    watermarks.addPartition(0, 0)
+    watermarks.addPartition(1, 0)
+    watermarks.observe(0, insertBatch([[125_000]]), 300)
+    // Partition 1 is not idle yet: it holds the watermark back.
+    expect(watermarks.current(300)).toBe(Number.NEGATIVE_INFINITY)
+    // Between 500 and 800 only partition 0 was active; no call came then, but its watermark is still due.
+    expect(watermarks.current(2_000)).toBe(124_900)
+    expect(watermarks.allIdle(2_000)).toBe(true)
+  })
+
   it('restores partition watermarks from a snapshot', () => {
     const watermarks = new PartitionedWatermarks(strategy())
     watermarks.observe(3, insertBatch([[700]]), 0)

@@ -65,9 +65,20 @@ export class PartitionedWatermarks {
   /** The combined watermark at wall-clock `now`; it stays put while every partition is idle. */
   current(now: number): number {
     let minimum = Number.POSITIVE_INFINITY
+    let lastRowsAt = Number.NEGATIVE_INFINITY
+    let lastActiveMinimum = Number.POSITIVE_INFINITY
     for (const progress of this.partitions.values()) {
       if (!this.isIdle(progress, now) && progress.watermark < minimum) minimum = progress.watermark
+      if (progress.lastRowsAt > lastRowsAt) {
+        lastRowsAt = progress.lastRowsAt
+        lastActiveMinimum = progress.watermark
+      } else if (progress.lastRowsAt === lastRowsAt && progress.watermark < lastActiveMinimum) {
+        lastActiveMinimum = progress.watermark
+      }
     }
+    // Every partition has gone idle since the last call: the ones with the latest rows went idle last, so
+    // just before, they alone were active and their watermark was due; it must not be lost between calls.
+    if (minimum === Number.POSITIVE_INFINITY) minimum = lastActiveMinimum
     if (minimum !== Number.POSITIVE_INFINITY && minimum > this.combined) this.combined = minimum
     return this.combined
   }
