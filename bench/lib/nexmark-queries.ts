@@ -80,6 +80,21 @@ FROM datagen WHERE event_type = 2;
 }
 
 /** The sink table and INSERT of each query, verbatim from the nexmark project apart from TEMPORARY. */
+
+/** The bid statistics q15 and q16 both compute (per day; q16 also per channel). */
+const BID_STATISTICS = `  count(*) AS total_bids,
+  count(*) FILTER (WHERE price < 10000) AS rank1_bids,
+  count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
+  count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
+  count(DISTINCT bidder) AS total_bidders,
+  count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders,
+  count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders,
+  count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders,
+  count(DISTINCT auction) AS total_auctions,
+  count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions,
+  count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions,
+  count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions`
+
 export const NEXMARK_QUERIES: Readonly<Record<NexmarkQueryName, string>> = {
   q0: `
 CREATE TEMPORARY TABLE nexmark_q0 (auction BIGINT, bidder BIGINT, price BIGINT, \`dateTime\` TIMESTAMP(3),
@@ -155,18 +170,7 @@ WITH ('connector' = 'blackhole');
 INSERT INTO nexmark_q15
 SELECT
   DATE_FORMAT(\`dateTime\`, 'yyyy-MM-dd') AS \`day\`,
-  count(*) AS total_bids,
-  count(*) FILTER (WHERE price < 10000) AS rank1_bids,
-  count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
-  count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
-  count(DISTINCT bidder) AS total_bidders,
-  count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders,
-  count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders,
-  count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders,
-  count(DISTINCT auction) AS total_auctions,
-  count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions,
-  count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions,
-  count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions
+${BID_STATISTICS}
 FROM bid
 GROUP BY DATE_FORMAT(\`dateTime\`, 'yyyy-MM-dd');`,
 
@@ -181,18 +185,7 @@ SELECT
   channel,
   DATE_FORMAT(\`dateTime\`, 'yyyy-MM-dd') AS \`day\`,
   max(DATE_FORMAT(\`dateTime\`, 'HH:mm')) AS \`minute\`,
-  count(*) AS total_bids,
-  count(*) FILTER (WHERE price < 10000) AS rank1_bids,
-  count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
-  count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
-  count(DISTINCT bidder) AS total_bidders,
-  count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders,
-  count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders,
-  count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders,
-  count(DISTINCT auction) AS total_auctions,
-  count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions,
-  count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions,
-  count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions
+${BID_STATISTICS}
 FROM bid
 GROUP BY channel, DATE_FORMAT(\`dateTime\`, 'yyyy-MM-dd');`,
 
