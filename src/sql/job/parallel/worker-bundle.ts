@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { access, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
+const SOURCE_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const WORKER_SOURCE = fileURLToPath(new URL('./subtask-worker.ts', import.meta.url))
 /**
  * Inside the package's node_modules, so that the bundle's imports of dependencies (left out of it) resolve
@@ -13,16 +15,19 @@ const CACHE_DIRECTORY = fileURLToPath(new URL('../../../../node_modules/.cache/w
 let bundled: Promise<string> | undefined
 
 /**
- * The subtask worker's code as one JavaScript module, built once per process. Loading the TypeScript sources
- * through tsx in every worker thread costs each one seconds of CPU (a module-hooks thread compiling every
- * file again); a worker loading this bundle starts in milliseconds. Dependencies stay external.
+ * The subtask worker's code as one JavaScript module. Loading the TypeScript sources through tsx in every
+ * worker thread costs each one seconds of CPU (a module-hooks thread compiling every file again); a worker
+ * loading this bundle starts in milliseconds. Dependencies stay external. The bundle is cached on disk under
+ * a fingerprint of the sources (paths, sizes, modification times), so it is rebuilt only after an edit.
  */
 export function subtaskWorkerBundle(): Promise<string> {
-  bundled ??= buildBundle()
+  bundled ??= cachedBundle()
   return bundled
 }
 
-async function buildBundle(): Promise<string> {
+async function cachedBundle(): Promise<string> {
+  const path = join(CACHE_DIRECTORY, `subtask-worker-${await sourceFingerprint()}.mjs`)
+  if (await exists(path)) return path
   const result = await build({
     entryPoints: [WORKER_SOURCE],
     bundle: true,
@@ -34,10 +39,31 @@ async function buildBundle(): Promise<string> {
     write: false,
     logLevel: 'silent',
   })
-  const code = result.outputFiles[0]!.contents
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16)
-  const path = `${CACHE_DIRECTORY}subtask-worker-${hash}.mjs`
   await mkdir(CACHE_DIRECTORY, { recursive: true })
-  await writeFile(path, code)
+  // Written under a temporary name and renamed, so a concurrent job never loads half a file.
+  const partial = `${path}.${process.pid}.partial`
+  await writeFile(partial, result.outputFiles[0]!.contents)
+  await rename(partial, path)
   return path
+}
+
+async function sourceFingerprint(): Promise<string> {
+  const entries = await readdir(SOURCE_ROOT, { recursive: true, withFileTypes: true })
+  const files = entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+  const hash = createHash('sha256')
+  for (const file of files) {
+    const { size, mtimeMs } = await stat(file)
+    hash.update(`${file}\0${size}\0${mtimeMs}\n`)
+  }
+  return hash.digest('hex').slice(0, 16)
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  )
 }
