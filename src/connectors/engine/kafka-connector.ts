@@ -8,7 +8,7 @@ import { KafkaEngineSink, type KafkaRecordKey } from '../kafka/engine-sink.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
 import { avroConfluentDecoder, avroConfluentEncoder, httpSchemaRegistrar } from './avro-confluent.ts'
 import type { ConnectorContext } from './context.ts'
-import { parseKeyFields, startupMode } from './kafka-options.ts'
+import { boundedMode, parseKeyFields, startupMode } from './kafka-options.ts'
 import { ConnectorOptionError, ConnectorOptions, type OptionSpec } from './options.ts'
 import { projectingDecoder, type RecordDecoder } from './record-decoder.ts'
 import type { RecordEncoder } from './record-encoder.ts'
@@ -29,6 +29,9 @@ export const KAFKA_OPTIONS: OptionSpec = {
     'scan.startup.mode',
     'scan.startup.timestamp-millis',
     'scan.startup.specific-offsets',
+    'scan.bounded.mode',
+    'scan.bounded.timestamp-millis',
+    'scan.bounded.specific-offsets',
     'dead-letter.topic',
     'sink.delivery-guarantee',
     'sink.transactional-id-prefix',
@@ -56,12 +59,14 @@ export function kafkaSource(
 ): Source {
   const options = ConnectorOptions.validate(table.options, KAFKA_OPTIONS)
   const topic = options.required('topic')
+  const bounded = boundedMode(options)
   return new KafkaEngineSource({
     table: table.name,
     kafka: client(options, context),
     topic,
     groupId: options.optional('properties.group.id') ?? `weir-${table.name}`,
     startup: startupMode(options),
+    ...(bounded === undefined ? {} : { bounded }),
     decoder: valueDecoder(options, table.columns, projection, context),
     deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
     ...(context.subtask === undefined ? {} : { subtask: context.subtask }),

@@ -1,3 +1,4 @@
+import type { BoundedMode } from '../kafka/engine-source.ts'
 import type { StartupMode } from '../kafka/reader.ts'
 import { ConnectorOptionError, type ConnectorOptions } from './options.ts'
 
@@ -5,6 +6,14 @@ export const STARTUP_MODES = [
   'group-offsets',
   'earliest-offset',
   'latest-offset',
+  'timestamp',
+  'specific-offsets',
+] as const
+
+export const BOUNDED_MODES = [
+  'unbounded',
+  'latest-offset',
+  'group-offsets',
   'timestamp',
   'specific-offsets',
 ] as const
@@ -17,23 +26,83 @@ export function startupMode(options: ConnectorOptions): StartupMode {
     case 'earliest-offset':
     case 'latest-offset':
       return { mode }
-    case 'timestamp': {
-      const text = options.required('scan.startup.timestamp-millis')
-      const timestampMillis = Number(text)
-      if (!Number.isSafeInteger(timestampMillis) || timestampMillis < 0) {
-        throw new ConnectorOptionError(
-          `option 'scan.startup.timestamp-millis' must be epoch milliseconds; got '${text}'`,
-        )
-      }
-      return { mode, timestampMillis }
-    }
+    case 'timestamp':
+      return { mode, timestampMillis: timestampMillis(options, 'scan.startup') }
     case 'specific-offsets':
-      return { mode, offsets: parseSpecificOffsets(options.required('scan.startup.specific-offsets')) }
+      return { mode, offsets: specificOffsets(options, 'scan.startup') }
   }
 }
 
-/** 'partition:0,offset:42;partition:1,offset:300' */
-export function parseSpecificOffsets(text: string): Array<{ partition: number; offset: string }> {
+/** Flink's `scan.bounded.*` options: where the source stops, or undefined for 'unbounded' (the default). */
+export function boundedMode(options: ConnectorOptions): BoundedMode | undefined {
+  const mode = options.choice('scan.bounded.mode', BOUNDED_MODES, 'unbounded')
+  rejectUnusedOption(options, mode, 'timestamp', 'scan.bounded.timestamp-millis')
+  rejectUnusedOption(options, mode, 'specific-offsets', 'scan.bounded.specific-offsets')
+  switch (mode) {
+    case 'unbounded':
+      return undefined
+    case 'latest-offset':
+      return { mode }
+    case 'group-offsets':
+      // Without it the source would stop at the offsets of its own default group, which nobody committed.
+      if (options.optional('properties.group.id') === undefined) {
+        throw new ConnectorOptionError(
+          `'scan.bounded.mode' = 'group-offsets' stops at the committed offsets of 'properties.group.id': add 'properties.group.id' = '<the group>' to the WITH clause`,
+        )
+      }
+      return { mode }
+    case 'timestamp':
+      return { mode, timestampMillis: timestampMillis(options, 'scan.bounded') }
+    case 'specific-offsets':
+      return { mode, offsets: specificOffsets(options, 'scan.bounded') }
+  }
+}
+
+/** An option of one mode given with another is a mistake the job would otherwise hide. */
+function rejectUnusedOption(options: ConnectorOptions, mode: string, usedBy: string, name: string): void {
+  if (mode === usedBy || options.optional(name) === undefined) return
+  throw new ConnectorOptionError(
+    `option '${name}' only applies to 'scan.bounded.mode' = '${usedBy}' (the mode is '${mode}'): set that mode or remove the option`,
+  )
+}
+
+type ScanPrefix = 'scan.startup' | 'scan.bounded'
+
+function timestampMillis(options: ConnectorOptions, prefix: ScanPrefix): number {
+  const name = `${prefix}.timestamp-millis`
+  const text = requiredByMode(options, prefix, 'timestamp', name, '1700000000000')
+  const value = Number(text)
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConnectorOptionError(`option '${name}' must be epoch milliseconds; got '${text}'`)
+  }
+  return value
+}
+
+function specificOffsets(
+  options: ConnectorOptions,
+  prefix: ScanPrefix,
+): Array<{ partition: number; offset: string }> {
+  const name = `${prefix}.specific-offsets`
+  const text = requiredByMode(options, prefix, 'specific-offsets', name, 'partition:0,offset:42')
+  return parseSpecificOffsets(text, name)
+}
+
+function requiredByMode(
+  options: ConnectorOptions,
+  prefix: ScanPrefix,
+  mode: string,
+  name: string,
+  example: string,
+): string {
+  const value = options.optional(name)
+  if (value !== undefined && value !== '') return value
+  throw new ConnectorOptionError(
+    `'${prefix}.mode' = '${mode}' requires option '${name}': add '${name}' = '${example}' to the WITH clause`,
+  )
+}
+
+/** 'partition:0,offset:42;partition:1,offset:300', the value of option `name`. */
+function parseSpecificOffsets(text: string, name: string): Array<{ partition: number; offset: string }> {
   return text
     .split(';')
     .filter((entry) => entry.trim() !== '')
@@ -41,7 +110,7 @@ export function parseSpecificOffsets(text: string): Array<{ partition: number; o
       const match = /^\s*partition:(\d+)\s*,\s*offset:(\d+)\s*$/.exec(entry)
       if (match === null) {
         throw new ConnectorOptionError(
-          `option 'scan.startup.specific-offsets' has '${entry}'; write 'partition:0,offset:42;partition:1,offset:300'`,
+          `option '${name}' has '${entry}'; write 'partition:0,offset:42;partition:1,offset:300'`,
         )
       }
       return { partition: Number(match[1]), offset: match[2]! }

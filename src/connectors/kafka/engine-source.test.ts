@@ -119,6 +119,33 @@ describe('kafka engine source', () => {
     }
   })
 
+  it('a bounded source ends at a stop behind a transaction marker, which is no record', async () => {
+    const topic = await freshTopic(kafka, 'engine-bounded-txn')
+    const producer = kafka.producer({
+      transactionalId: `${topic}-tx`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    })
+    await producer.connect()
+    const transaction = await producer.transaction()
+    await transaction.send({ topic, messages: [1, 2, 3].map((id) => ({ value: JSON.stringify({ id }) })) })
+    await transaction.commit()
+    await producer.disconnect()
+    // Offsets 0-2 are the records, 3 the commit marker: the high watermark, so the stop, is 4.
+    const source = createSource(table(topic, { 'scan.bounded.mode': 'latest-offset' }), [0])
+    const rows: Row[] = []
+    const deadline = Date.now() + 30_000
+    try {
+      for (let chunk = await source.pull(); chunk !== null; chunk = await source.pull()) {
+        rows.push(...chunk.batch.rows)
+        if (Date.now() > deadline) throw new Error('the bounded source did not end within 30 s')
+      }
+    } finally {
+      await source.close()
+    }
+    expect(rows).toEqual([[1], [2], [3]])
+  })
+
   it('decodes avro-confluent records with the writer schema named by each record', async () => {
     const schema = JSON.stringify({
       type: 'record',

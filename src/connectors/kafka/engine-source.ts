@@ -1,10 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Kafka } from 'kafkajs'
+import type { Admin, Kafka } from 'kafkajs'
 import { DeadLetterQueue, type DeadLetter as KafkaDeadLetter } from '../../client/dead-letter.ts'
 import { insertBatch, type Row, type Source, type SourceChunk } from '../../engine/index.ts'
 import type { Subtask } from '../engine/context.ts'
+import { ConnectorOptionError } from '../engine/options.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
-import { KafkaReader, type KafkaRecordBatch, type StartupMode } from './reader.ts'
+import {
+  consumerConfig,
+  KafkaReader,
+  type KafkaReaderOptions,
+  type KafkaRecord,
+  type KafkaRecordBatch,
+  type StartupMode,
+} from './reader.ts'
 import { ownsPartition } from './subtask-partitions.ts'
 
 export interface KafkaEngineSourceOptions {
@@ -13,6 +21,8 @@ export interface KafkaEngineSourceOptions {
   readonly topic: string
   readonly groupId: string
   readonly startup: StartupMode
+  /** Where each partition stops, with the names of Flink's `scan.bounded.mode`; unbounded without it. */
+  readonly bounded?: BoundedMode
   readonly decoder: RecordDecoder
   readonly deadLetterTopic: string
   /** In a parallel job: this subtask reads only the partitions it owns (see `subtask-partitions.ts`). */
@@ -20,6 +30,16 @@ export interface KafkaEngineSourceOptions {
   /** How long a pull waits for records before it returns an empty chunk (so barriers get through). */
   readonly pollIntervalMs?: number
 }
+
+/** Where a bounded source stops reading each partition: the offset of the first record it leaves out. */
+export type BoundedMode =
+  /** The high watermark when the source opens: what the topic held then. */
+  | { mode: 'latest-offset' }
+  /** The offsets committed by `groupId` (the table's group, not the group of a parallel subtask's reader). */
+  | { mode: 'group-offsets' }
+  /** The first record at or after this time. */
+  | { mode: 'timestamp'; timestampMillis: number }
+  | { mode: 'specific-offsets'; offsets: Array<{ partition: number; offset: string }> }
 
 /** The next offset to read per partition, as [partition, offset] pairs (plain data for checkpoints). */
 export type KafkaSourcePosition = Array<[number, string]>
@@ -35,6 +55,9 @@ const DEFAULT_POLL_INTERVAL_MS = 100
  *
  * `partitions()` lists the topic's partitions once `discoverPartitions()` ran (the factory's `openSource`
  * does that); otherwise those seen so far, and the engine adds partitions as their first records arrive.
+ *
+ * A bounded source (`bounded`) works out each partition's start and stop offsets when it opens, leaves out
+ * records at or beyond the stop, and ends (`pull()` returns null) once every partition it reads got there.
  */
 export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   private reader: KafkaReader | undefined
@@ -45,6 +68,8 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   private readonly positions = new Map<number, string>()
   private restored: KafkaSourcePosition | undefined
   private readonly topicPartitions = new Set<number>()
+  private opened = false
+  private stops: StopOffsets | undefined
 
   constructor(private readonly options: KafkaEngineSourceOptions) {}
 
@@ -55,9 +80,7 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [this.options.topic] })
       for (const { partitionId } of topics[0]?.partitions ?? []) {
-        const { subtask } = this.options
-        if (subtask === undefined || ownsPartition(subtask, partitionId))
-          this.topicPartitions.add(partitionId)
+        if (this.ownsPartition(partitionId)) this.topicPartitions.add(partitionId)
       }
     } finally {
       await admin.disconnect()
@@ -69,7 +92,10 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   }
 
   async pull(): Promise<SourceChunk | null> {
-    const batches = this.batches ?? (await this.open())
+    if (!this.opened) await this.open()
+    if (this.reader !== undefined) this.stops?.passPositions(this.reader.offsets)
+    if (this.stops?.allReached() === true) return null
+    const batches = this.batches!
     this.nextBatch ??= batches.next()
     const pollTimeout = sleep(this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 'timeout' as const)
     const next = await Promise.race([this.nextBatch, pollTimeout])
@@ -77,7 +103,9 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     this.nextBatch = undefined
     // The topic ends only when the reader is closed; a stream source never reports end of input.
     if (next.done) return null
-    return { partition: next.value.partition, batch: insertBatch(await this.decode(next.value)) }
+    const { partition } = next.value
+    const records = this.stops?.recordsBefore(next.value) ?? next.value.records
+    return { partition, batch: insertBatch(await this.decode(partition, records)) }
   }
 
   snapshot(): KafkaSourcePosition {
@@ -98,32 +126,96 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     await this.deadLetters?.close()
   }
 
-  private async open(): Promise<AsyncIterator<KafkaRecordBatch>> {
-    const { kafka, topic, groupId, startup } = this.options
-    const restored = this.restored
-    this.reader = await KafkaReader.open(kafka, {
-      topic,
-      groupId,
-      ...(this.options.subtask === undefined ? {} : { subtask: this.options.subtask }),
-      startup:
-        restored === undefined || restored.length === 0
-          ? startup
-          : {
-              mode: 'specific-offsets',
-              offsets: restored.map(([partition, offset]) => ({ partition, offset })),
-            },
-    })
-    this.batches = this.reader[Symbol.asyncIterator]()
-    return this.batches
+  private ownsPartition(partition: number): boolean {
+    const { subtask } = this.options
+    return subtask === undefined || ownsPartition(subtask, partition)
   }
 
-  private async decode(batch: KafkaRecordBatch): Promise<Row[]> {
+  private async open(): Promise<void> {
+    this.opened = true
+    const { kafka, topic, groupId, subtask, bounded } = this.options
+    const readerOptions: KafkaReaderOptions = {
+      topic,
+      groupId,
+      ...(subtask === undefined ? {} : { subtask }),
+      startup: this.startup(),
+    }
+    if (bounded !== undefined) {
+      const admin = kafka.admin()
+      await admin.connect()
+      try {
+        const starts = await this.startOffsets(admin, readerOptions)
+        this.stops = new StopOffsets(starts, await this.stopOffsets(admin, bounded, [...starts.keys()]))
+        readerOptions.startup = {
+          mode: 'specific-offsets',
+          offsets: [...starts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+        }
+      } finally {
+        await admin.disconnect()
+      }
+      // Nothing to read before the stops: no consumer needed.
+      if (this.stops.allReached()) return
+    }
+    this.reader = await KafkaReader.open(kafka, readerOptions)
+    this.batches = this.reader[Symbol.asyncIterator]()
+  }
+
+  /** A restored source resumes at its snapshot's offsets, whatever the startup mode says. */
+  private startup(): StartupMode {
+    const restored = this.restored
+    if (restored === undefined || restored.length === 0) return this.options.startup
+    return {
+      mode: 'specific-offsets',
+      offsets: restored.map(([partition, offset]) => ({ partition, offset })),
+    }
+  }
+
+  /**
+   * Where the reader starts on each partition this source reads, resolved as the reader resolves it (the
+   * startup offsets, else the group's committed offset, else its reset), so a partition whose start is
+   * already at its stop is known to be done before any record arrives.
+   */
+  private async startOffsets(admin: Admin, reader: KafkaReaderOptions): Promise<Map<number, bigint>> {
+    const startup = reader.startup ?? { mode: 'group-offsets' }
+    const readerGroup = consumerConfig(reader).groupId
+    const given = await offsetsAt(admin, this.options.topic, readerGroup, startup)
+    const committed = await offsetsAt(admin, this.options.topic, readerGroup, { mode: 'group-offsets' })
+    const reset = await offsetsAt(admin, this.options.topic, readerGroup, {
+      mode:
+        startup.mode === 'group-offsets' && startup.reset === 'latest' ? 'latest-offset' : 'earliest-offset',
+    })
+    const starts = new Map<number, bigint>()
+    for (const [partition, resetOffset] of reset) {
+      if (!this.ownsPartition(partition)) continue
+      this.topicPartitions.add(partition)
+      starts.set(partition, given.get(partition) ?? committed.get(partition) ?? resetOffset)
+    }
+    return starts
+  }
+
+  private async stopOffsets(
+    admin: Admin,
+    bounded: BoundedMode,
+    partitions: readonly number[],
+  ): Promise<Map<number, bigint>> {
+    const { topic, groupId } = this.options
+    const known = await offsetsAt(admin, topic, groupId, bounded)
+    const stops = new Map<number, bigint>()
+    for (const partition of partitions) {
+      const stop = known.get(partition)
+      if (stop === undefined) throw noStopOffset(bounded, topic, groupId, partition)
+      stops.set(partition, stop)
+    }
+    return stops
+  }
+
+  private async decode(partition: number, records: readonly KafkaRecord[]): Promise<Row[]> {
     const { decoder } = this.options
-    const values = batch.records.flatMap((record) => (record.value === null ? [] : [record.value]))
+    const values = records.flatMap((record) => (record.value === null ? [] : [record.value]))
     await decoder.prepare?.(values)
     const rows: Row[] = []
     const failed: KafkaDeadLetter[] = []
-    for (const record of batch.records) {
+    for (const record of records) {
       try {
         if (record.value === null) throw new Error('record has no value (a tombstone)')
         rows.push(decoder.decode(record.value))
@@ -139,8 +231,108 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
       )
       await this.deadLetters.send(failed)
     }
-    const last = batch.records.at(-1)
-    if (last !== undefined) this.positions.set(batch.partition, (BigInt(last.offset) + 1n).toString())
+    const last = records.at(-1)
+    if (last !== undefined) this.positions.set(partition, (BigInt(last.offset) + 1n).toString())
     return rows
   }
+}
+
+/** The stop offset of each partition not yet read up to it. */
+class StopOffsets {
+  private readonly pending = new Map<number, bigint>()
+
+  /** A partition that starts at or beyond its stop is done at once (an empty one, say). */
+  constructor(starts: ReadonlyMap<number, bigint>, stops: ReadonlyMap<number, bigint>) {
+    for (const [partition, start] of starts) {
+      const stop = stops.get(partition)!
+      if (start < stop) this.pending.set(partition, stop)
+    }
+  }
+
+  allReached(): boolean {
+    return this.pending.size === 0
+  }
+
+  /** The records of `batch` before its partition's stop; the partition is done once a record reaches it. */
+  recordsBefore(batch: KafkaRecordBatch): KafkaRecord[] {
+    const stop = this.pending.get(batch.partition)
+    if (stop === undefined) return []
+    const last = batch.records.at(-1)
+    if (last === undefined || BigInt(last.offset) + 1n < stop) return batch.records
+    this.pending.delete(batch.partition)
+    return batch.records.filter((record) => BigInt(record.offset) < stop)
+  }
+
+  /**
+   * The reader's positions after the batches processed so far: past a transaction's commit marker, which
+   * is no record, so a partition whose last record before the stop is followed by one still gets there.
+   */
+  passPositions(positions: ReadonlyMap<number, string>): void {
+    for (const [partition, stop] of this.pending) {
+      const position = positions.get(partition)
+      if (position !== undefined && BigInt(position) >= stop) this.pending.delete(partition)
+    }
+  }
+}
+
+/**
+ * Each partition's offset at `position`, where it has one: 'group-offsets' gives only the partitions
+ * `groupId` committed, 'specific-offsets' only those listed.
+ */
+async function offsetsAt(
+  admin: Admin,
+  topic: string,
+  groupId: string,
+  position: StartupMode | BoundedMode,
+): Promise<Map<number, bigint>> {
+  const offsets = await listedOffsets(admin, topic, groupId, position)
+  return new Map(
+    offsets
+      .filter(({ offset }) => BigInt(offset) >= 0n)
+      .map(({ partition, offset }) => [partition, BigInt(offset)]),
+  )
+}
+
+async function listedOffsets(
+  admin: Admin,
+  topic: string,
+  groupId: string,
+  position: StartupMode | BoundedMode,
+): Promise<Array<{ partition: number; offset: string }>> {
+  switch (position.mode) {
+    case 'specific-offsets':
+      return position.offsets
+    case 'timestamp':
+      // A partition with no record at or after the time gets its high watermark from kafkajs.
+      return admin.fetchTopicOffsetsByTimestamp(topic, position.timestampMillis)
+    case 'group-offsets': {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] })
+      // -1 where the group committed nothing; offsetsAt leaves those out.
+      return committed?.partitions ?? []
+    }
+    case 'earliest-offset':
+    case 'latest-offset': {
+      const offsets = await admin.fetchTopicOffsets(topic)
+      return offsets.map(({ partition, low, high }) => ({
+        partition,
+        offset: position.mode === 'earliest-offset' ? low : high,
+      }))
+    }
+  }
+}
+
+function noStopOffset(
+  bounded: BoundedMode,
+  topic: string,
+  groupId: string,
+  partition: number,
+): ConnectorOptionError {
+  if (bounded.mode === 'group-offsets') {
+    return new ConnectorOptionError(
+      `'scan.bounded.mode' = 'group-offsets': group '${groupId}' has committed no offset for partition ${partition} of topic '${topic}'; commit one for every partition or choose another 'scan.bounded.mode'`,
+    )
+  }
+  return new ConnectorOptionError(
+    `'scan.bounded.specific-offsets' gives no offset for partition ${partition} of topic '${topic}'; add 'partition:${partition},offset:<stop>' for every partition the table reads`,
+  )
 }
