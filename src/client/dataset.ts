@@ -1,7 +1,7 @@
-import type { Kafka } from 'kafkajs'
+import type { Kafka, KafkaMessage } from 'kafkajs'
 import type { ResolvedDataset, ResolvedLocation } from '../catalog/locations/model.ts'
-import type { KafkaRecord, StartupMode } from '../connectors/kafka/reader.ts'
-import { KafkaReader } from '../connectors/kafka/reader.ts'
+import type { KafkaMessageBatch, StartupMode } from '../connectors/kafka/reader.ts'
+import { headersAsText, KafkaReader, recordOf } from '../connectors/kafka/reader.ts'
 import type { KafkaWriter } from '../connectors/kafka/writer.ts'
 import type { RedisStore } from '../connectors/redis/store.ts'
 import type { CodecRegistry } from '../formats/index.ts'
@@ -158,8 +158,8 @@ export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
     })
     this.deadLetters = await DeadLetterQueue.open(kafka, this.dataset, `${topic}.dlq`)
     try {
-      for await (const batch of this.reader) {
-        const decoded = await decodeBatch<T>(batch.records, codecs)
+      for await (const batch of this.reader.messageBatches()) {
+        const decoded = await decodeBatch<T>(batch, codecs)
         await this.deadLetters.send(decoded.failed)
         yield { partition: batch.partition, records: decoded.records, deadLettered: decoded.failed.length }
       }
@@ -183,36 +183,43 @@ export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
   }
 }
 
+/** Decodes kafkajs' messages straight into the caller's records: one object per record, no intermediate. */
 async function decodeBatch<T>(
-  records: KafkaRecord[],
+  { topic, partition, messages }: KafkaMessageBatch,
   codecs: Codecs,
 ): Promise<{ records: DatasetRecord<T>[]; failed: DeadLetter[] }> {
-  await codecs.value.prepare(presentBytes(records, 'value'))
-  if (codecs.key) await codecs.key.prepare(presentBytes(records, 'key'))
+  await codecs.value.prepare(presentBytes(messages, 'value'))
+  if (codecs.key) await codecs.key.prepare(presentBytes(messages, 'key'))
   const decoded: DatasetRecord<T>[] = []
   const failed: DeadLetter[] = []
-  for (const record of records) {
+  for (const message of messages) {
     try {
       decoded.push({
-        key: record.key && codecs.key ? codecs.key.decode(record.key) : (record.key?.toString() ?? null),
-        value: record.value ? (codecs.value.decode(record.value) as T) : null,
-        partition: record.partition,
-        offset: record.offset,
-        timestamp: record.timestamp,
-        headers: record.headers,
+        key: decodeKey(message.key, codecs.key),
+        value: message.value ? (codecs.value.decode(message.value) as T) : null,
+        partition,
+        offset: message.offset,
+        timestamp: Number(message.timestamp),
+        headers: headersAsText(message.headers),
       })
     } catch (error) {
-      failed.push({ record, error })
+      failed.push({ record: recordOf(topic, partition, message), error })
     }
   }
   return { records: decoded, failed }
 }
 
+/** Without a key format, keys are text (the primary key's values joined by ':'). */
+function decodeKey(key: Buffer | null, codec: BindingCodec | undefined): unknown {
+  if (!key) return null
+  return codec ? codec.decode(key) : key.toString()
+}
+
 /** The non-null keys or values of a batch; a plain loop, as this runs once per record. */
-function presentBytes(records: KafkaRecord[], side: 'key' | 'value'): Buffer[] {
+function presentBytes(messages: KafkaMessage[], side: 'key' | 'value'): Buffer[] {
   const bytes: Buffer[] = []
-  for (const record of records) {
-    const present = record[side]
+  for (const message of messages) {
+    const present = message[side]
     if (present) bytes.push(present)
   }
   return bytes

@@ -106,6 +106,19 @@ describe('AvroCodec', () => {
     expect(formatErrorOf(() => codec.decode(badEnum)).reason).toBe('SCHEMA_MISMATCH')
   })
 
+  it('reads a payload at an offset of a larger buffer as the same bytes on their own, checks included', () => {
+    const codec = AvroCodec.parse(pageViewV1)
+    const header = Buffer.from([9, 9, 9])
+    const bytes = codec.encode(view)
+    const reader = AvroCodec.parse(pageViewV2).readerOf(codec)
+    expect(codec.decodePayload(Buffer.concat([header, bytes]), header.length)).toEqual(codec.decode(bytes))
+    expect(reader.decodePayload(Buffer.concat([header, bytes]), header.length)).toEqual(reader.decode(bytes))
+    const truncated = Buffer.concat([header, bytes.subarray(0, bytes.length - 2)])
+    expect(formatErrorOf(() => codec.decodePayload(truncated, header.length)).reason).toBe('TRUNCATED')
+    const trailing = Buffer.concat([header, bytes, Buffer.from([0])])
+    expect(formatErrorOf(() => reader.decodePayload(trailing, header.length)).reason).toBe('SCHEMA_MISMATCH')
+  })
+
   it('names the offending field when a value does not fit the schema', () => {
     const codec = AvroCodec.parse(pageViewV1)
     const error = formatErrorOf(() => codec.encode({ ...view, url: 42 }))

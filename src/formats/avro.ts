@@ -10,7 +10,7 @@
  */
 import avro, { type Type } from 'avsc'
 import { exactLongType } from './avro-long.ts'
-import type { Codec, Decoder } from './codec.ts'
+import type { Codec, Decoder, PayloadDecoder } from './codec.ts'
 import { DecodeError, describeValue, EncodeError, errorMessage, fieldPath } from './errors.ts'
 
 type Resolver = ReturnType<Type['createResolver']>
@@ -27,7 +27,7 @@ interface Compiled<T> {
   readonly exact: T
 }
 
-export class AvroCodec implements Codec<unknown> {
+export class AvroCodec implements Codec<unknown>, PayloadDecoder<unknown> {
   private readonly types: Compiled<Type>
 
   private constructor(types: Compiled<Type>) {
@@ -46,7 +46,11 @@ export class AvroCodec implements Codec<unknown> {
   }
 
   decode(bytes: Buffer): unknown {
-    return read(this.types, undefined, bytes)
+    return read(this.types, undefined, bytes, 0)
+  }
+
+  decodePayload(bytes: Buffer, offset: number): unknown {
+    return read(this.types, undefined, bytes, offset)
   }
 
   encode(value: unknown): Buffer {
@@ -62,7 +66,7 @@ export class AvroCodec implements Codec<unknown> {
   }
 
   /** Reads bytes written with `writer`'s schema as this schema sees them: defaults fill missing fields. */
-  readerOf(writer: AvroCodec): Decoder<unknown> {
+  readerOf(writer: AvroCodec): Decoder<unknown> & PayloadDecoder<unknown> {
     if (writer === this) return this
     let resolvers: Compiled<Resolver>
     try {
@@ -74,7 +78,10 @@ export class AvroCodec implements Codec<unknown> {
       const description = `Avro writer schema cannot be resolved to the reader schema: ${errorMessage(error)}.`
       throw new DecodeError('INCOMPATIBLE_SCHEMA', description, {}, error)
     }
-    return { decode: (bytes) => read(this.types, resolvers, bytes) }
+    return {
+      decode: (bytes) => read(this.types, resolvers, bytes, 0),
+      decodePayload: (bytes, offset) => read(this.types, resolvers, bytes, offset),
+    }
   }
 }
 
@@ -120,29 +127,46 @@ function write(type: Type, value: unknown): Buffer {
   return bytes
 }
 
-function read(types: Compiled<Type>, resolvers: Compiled<Resolver> | undefined, bytes: Buffer): unknown {
+/** Reads the record that fills `bytes` from `offset` to the end. */
+function read(
+  types: Compiled<Type>,
+  resolvers: Compiled<Resolver> | undefined,
+  bytes: Buffer,
+  offset: number,
+): unknown {
   try {
-    return types.fast.fromBuffer(bytes, resolvers?.fast)
+    return readWhole(types.fast, resolvers?.fast, bytes, offset)
   } catch (error) {
     if (errorMessage(error) !== PRECISION_LOSS) throw decodeFailure(error)
   }
   try {
-    return types.exact.fromBuffer(bytes, resolvers?.exact)
+    return readWhole(types.exact, resolvers?.exact, bytes, offset)
   } catch (error) {
     throw decodeFailure(error)
   }
 }
 
-/** avsc reports problems only as message texts. */
+/** avsc's `decode` reads at an offset with no copy, but leaves the checks `fromBuffer` makes to its caller. */
+function readWhole(type: Type, resolver: Resolver | undefined, bytes: Buffer, offset: number): unknown {
+  const decoded = type.decode(bytes, offset, resolver)
+  if (decoded.offset < 0) {
+    throw new DecodeError('TRUNCATED', 'Avro payload ends before the record is complete.')
+  }
+  if (decoded.offset < bytes.length) {
+    throw new DecodeError('SCHEMA_MISMATCH', 'Avro payload has bytes left after the record.')
+  }
+  return decoded.value
+}
+
+/** avsc's own failures are plain errors whose message is all there is to say what went wrong. */
 function decodeFailure(error: unknown): DecodeError {
-  const message = errorMessage(error)
-  if (message === 'truncated buffer') {
-    return new DecodeError('TRUNCATED', 'Avro payload ends before the record is complete.', {}, error)
-  }
-  if (message === 'trailing data') {
-    return new DecodeError('SCHEMA_MISMATCH', 'Avro payload has bytes left after the record.', {}, error)
-  }
-  return new DecodeError('SCHEMA_MISMATCH', `Avro payload does not decode: ${message}.`, {}, error)
+  if (error instanceof DecodeError) return error
+  return new DecodeError(
+    'SCHEMA_MISMATCH',
+    `Avro payload does not decode: ${errorMessage(error)}.`,
+    {},
+    error,
+  )
 }
 
 function mismatch(type: Type, value: unknown, error: unknown): EncodeError {

@@ -1,4 +1,4 @@
-import type { Codec, Decoder, Encoder } from './codec.ts'
+import type { Codec, Decoder, Encoder, PayloadDecoder } from './codec.ts'
 import type { CodecRegistry } from './codec-registry.ts'
 import type { CompiledSchema } from './compiled-schema.ts'
 import { DecodeError } from './errors.ts'
@@ -14,7 +14,7 @@ export interface FramedCodecOptions {
 
 /** How this codec reads the payloads of records written with one (writer) schema. */
 type WriterView =
-  | { readonly indexed: false; readonly decoder: Decoder<unknown> }
+  | { readonly indexed: false; readonly decoder: PayloadDecoder<unknown> }
   | { readonly indexed: true; decoderAt(messageIndexes: readonly number[]): Decoder<unknown> }
 
 /**
@@ -67,7 +67,7 @@ export class FramedCodec<T = unknown> implements Codec<T> {
     const writer = this.writers.get(schemaId) ?? this.viewOf(schemaId)
     let messageIndexes: readonly number[] | undefined
     try {
-      if (!writer.indexed) return writer.decoder.decode(bytes.subarray(SCHEMA_ID_END)) as T
+      if (!writer.indexed) return writer.decoder.decodePayload(bytes, SCHEMA_ID_END) as T
       const cursor = { offset: SCHEMA_ID_END }
       messageIndexes = readMessageIndexes(bytes, cursor)
       return writer.decoderAt(messageIndexes).decode(bytes.subarray(cursor.offset)) as T
@@ -127,7 +127,11 @@ export class FramedCodec<T = unknown> implements Codec<T> {
     }
     // JSON has no schema resolution; the writer's schema is what the record promises to satisfy.
     if (reader.schemaType === 'JSON' && writer.schemaType === 'JSON') {
-      return { indexed: false, decoder: writer.json }
+      const { json } = writer
+      return {
+        indexed: false,
+        decoder: { decodePayload: (bytes, offset) => json.decode(bytes.subarray(offset)) },
+      }
     }
     if (reader.schemaType === 'PROTOBUF' && writer.schemaType === 'PROTOBUF') {
       return {
@@ -155,10 +159,9 @@ function protobufReader(
   return reader === writer ? written : (reader.findMessage(written.fullName) ?? written)
 }
 
-function failing(error: DecodeError): Decoder<unknown> {
-  return {
-    decode: () => {
-      throw error
-    },
+function failing(error: DecodeError): Decoder<unknown> & PayloadDecoder<unknown> {
+  const fail = (): never => {
+    throw error
   }
+  return { decode: fail, decodePayload: fail }
 }

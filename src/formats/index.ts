@@ -1,6 +1,6 @@
 export { AvroCodec } from './avro.ts'
 export type { AvroLong } from './avro-long.ts'
-export type { Codec, Decoder, Encoder } from './codec.ts'
+export type { Codec, Decoder, Encoder, PayloadDecoder } from './codec.ts'
 export { CodecRegistry, type CodecRegistryOptions } from './codec-registry.ts'
 export type { CompiledSchema } from './compiled-schema.ts'
 export {

@@ -56,6 +56,16 @@ async function committedOffset(groupId: string, topic: string): Promise<string |
   }
 }
 
+/** The values of each batch, through either way of iterating the reader: records, or kafkajs' messages. */
+async function* valueBatches(reader: KafkaReader, api: 'records' | 'messages'): AsyncGenerator<string[]> {
+  if (api === 'records') {
+    for await (const batch of reader) yield batch.records.map((record) => String(record.value))
+  } else {
+    for await (const batch of reader.messageBatches())
+      yield batch.messages.map((message) => String(message.value))
+  }
+}
+
 describe('Kafka reader batches', () => {
   it('holds at most prefetchBatches batches for a caller that stopped, and commits only processed ones', async () => {
     const { options, values } = await topicOfSmallFetches()
@@ -114,33 +124,36 @@ describe('Kafka reader batches', () => {
     expect(resumed).toEqual(values.slice(processed))
   })
 
-  it('splits a fetch into batches of at most maxBatchRecords, and commits only those handed out', async () => {
-    const topic = await freshTopic(kafka, 'split')
-    const writer = await KafkaWriter.open(kafka, { topic })
-    const values = Array.from({ length: 250 }, (_, i) => `v-${i}`)
-    try {
-      await writer.send(values.map((value) => ({ value })))
-    } finally {
-      await writer.close()
-    }
-    const groupId = `${topic}-group`
-    const reader = await KafkaReader.open(kafka, { topic, groupId, maxBatchRecords: 100 })
-    const sizes: number[] = []
-    const read: string[] = []
-    try {
-      for await (const batch of reader) {
-        sizes.push(batch.records.length)
-        read.push(...batch.records.map((record) => String(record.value)))
-        if (sizes.length === 1) {
-          await reader.commit()
-          expect(await committedOffset(groupId, topic)).toBe('100')
-        }
-        if (read.length >= values.length) break
+  it.each(['records', 'messages'] as const)(
+    'splits a fetch into batches of at most maxBatchRecords, and commits only those handed out (%s)',
+    async (api) => {
+      const topic = await freshTopic(kafka, 'split')
+      const writer = await KafkaWriter.open(kafka, { topic })
+      const values = Array.from({ length: 250 }, (_, i) => `v-${i}`)
+      try {
+        await writer.send(values.map((value) => ({ value })))
+      } finally {
+        await writer.close()
       }
-    } finally {
-      await reader.close()
-    }
-    expect(sizes).toEqual([100, 100, 50])
-    expect(read).toEqual(values)
-  })
+      const groupId = `${topic}-group`
+      const reader = await KafkaReader.open(kafka, { topic, groupId, maxBatchRecords: 100 })
+      const sizes: number[] = []
+      const read: string[] = []
+      try {
+        for await (const batch of valueBatches(reader, api)) {
+          sizes.push(batch.length)
+          read.push(...batch)
+          if (sizes.length === 1) {
+            await reader.commit()
+            expect(await committedOffset(groupId, topic)).toBe('100')
+          }
+          if (read.length >= values.length) break
+        }
+      } finally {
+        await reader.close()
+      }
+      expect(sizes).toEqual([100, 100, 50])
+      expect(read).toEqual(values)
+    },
+  )
 })

@@ -29,6 +29,17 @@ export interface KafkaRecordBatch {
   records: KafkaRecord[]
 }
 
+/**
+ * A batch as kafkajs fetched it, for callers that turn every message into something of their own (decoded
+ * records): reading kafkajs' messages directly spares building a `KafkaRecord` per message first.
+ * `recordOf` makes the record of one message when one is needed (a dead letter).
+ */
+export interface KafkaMessageBatch {
+  topic: string
+  partition: number
+  messages: KafkaMessage[]
+}
+
 export interface KafkaReaderOptions {
   topic: string
   groupId: string
@@ -205,6 +216,18 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<KafkaRecordBatch> {
+    for await (const { topic, partition, messages } of this.messageBatches()) {
+      const records = new Array<KafkaRecord>(messages.length)
+      for (let i = 0; i < messages.length; i++) records[i] = recordOf(topic, partition, messages[i]!)
+      yield { topic, partition, records }
+    }
+  }
+
+  /**
+   * The same batches as iterating the reader, with kafkajs' messages instead of records; batches count as
+   * processed, and are committed, the same way.
+   */
+  async *messageBatches(): AsyncGenerator<KafkaMessageBatch> {
     for (let fetched = await this.nextFetched(); fetched; fetched = await this.nextFetched()) {
       const { topic, partition, messages } = fetched.batch
       for (let from = 0; from < messages.length && !this.closed; from += this.maxBatchRecords) {
@@ -215,7 +238,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
           // The fetch's last offset may lie past its last record (a transaction marker).
           nextOffset: isLast ? fetched.nextOffset : offsetAfter(slice[slice.length - 1]!.offset),
         }
-        yield { topic, partition, records: slice.map((message) => recordOf(topic, partition, message)) }
+        yield { topic, partition, messages: slice }
         // Asking for the next batch means the previous one is done: only now may its offsets be committed.
         this.releaseInHand()
         if (
@@ -280,7 +303,7 @@ function offsetAfter(offset: string): string {
   return (BigInt(offset) + 1n).toString()
 }
 
-function recordOf(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
+export function recordOf(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
   return {
     topic,
     partition,
@@ -312,7 +335,8 @@ async function retryRetriable<T>(operation: () => Promise<T>, attempts = 8): Pro
 /** Shared by every record without headers (most of them), so reading allocates nothing for theirs. */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 
-function headersAsText(headers: IHeaders | undefined): Readonly<Record<string, string>> {
+/** kafkajs' header values (buffers, repeated names as arrays) as text; the last value of a name wins. */
+export function headersAsText(headers: IHeaders | undefined): Readonly<Record<string, string>> {
   let text: Record<string, string> | undefined
   for (const name in headers) {
     const value = headers[name]
