@@ -5,6 +5,7 @@ import { insertBatch, type Row, type Source, type SourceChunk } from '../../engi
 import type { Subtask } from '../engine/context.ts'
 import { ConnectorOptionError } from '../engine/options.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
+import { type BoundedMode, offsetsAt } from './partition-offsets.ts'
 import {
   consumerConfig,
   KafkaReader,
@@ -31,15 +32,7 @@ export interface KafkaEngineSourceOptions {
   readonly pollIntervalMs?: number
 }
 
-/** Where a bounded source stops reading each partition: the offset of the first record it leaves out. */
-export type BoundedMode =
-  /** The high watermark when the source opens: what the topic held then. */
-  | { mode: 'latest-offset' }
-  /** The offsets committed by `groupId` (the table's group, not the group of a parallel subtask's reader). */
-  | { mode: 'group-offsets' }
-  /** The first record at or after this time. */
-  | { mode: 'timestamp'; timestampMillis: number }
-  | { mode: 'specific-offsets'; offsets: Array<{ partition: number; offset: string }> }
+export type { BoundedMode } from './partition-offsets.ts'
 
 /** The next offset to read per partition, as [partition, offset] pairs (plain data for checkpoints). */
 export type KafkaSourcePosition = Array<[number, string]>
@@ -271,52 +264,6 @@ class StopOffsets {
     for (const [partition, stop] of this.pending) {
       const position = positions.get(partition)
       if (position !== undefined && BigInt(position) >= stop) this.pending.delete(partition)
-    }
-  }
-}
-
-/**
- * Each partition's offset at `position`, where it has one: 'group-offsets' gives only the partitions
- * `groupId` committed, 'specific-offsets' only those listed.
- */
-async function offsetsAt(
-  admin: Admin,
-  topic: string,
-  groupId: string,
-  position: StartupMode | BoundedMode,
-): Promise<Map<number, bigint>> {
-  const offsets = await listedOffsets(admin, topic, groupId, position)
-  return new Map(
-    offsets
-      .filter(({ offset }) => BigInt(offset) >= 0n)
-      .map(({ partition, offset }) => [partition, BigInt(offset)]),
-  )
-}
-
-async function listedOffsets(
-  admin: Admin,
-  topic: string,
-  groupId: string,
-  position: StartupMode | BoundedMode,
-): Promise<Array<{ partition: number; offset: string }>> {
-  switch (position.mode) {
-    case 'specific-offsets':
-      return position.offsets
-    case 'timestamp':
-      // A partition with no record at or after the time gets its high watermark from kafkajs.
-      return admin.fetchTopicOffsetsByTimestamp(topic, position.timestampMillis)
-    case 'group-offsets': {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] })
-      // -1 where the group committed nothing; offsetsAt leaves those out.
-      return committed?.partitions ?? []
-    }
-    case 'earliest-offset':
-    case 'latest-offset': {
-      const offsets = await admin.fetchTopicOffsets(topic)
-      return offsets.map(({ partition, low, high }) => ({
-        partition,
-        offset: position.mode === 'earliest-offset' ? low : high,
-      }))
     }
   }
 }

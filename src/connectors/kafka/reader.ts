@@ -1,5 +1,6 @@
 import type { Batch, Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
 import type { Subtask } from '../engine/context.ts'
+import { listedOffsets } from './partition-offsets.ts'
 import { ownsPartition, subtaskGroupId, subtaskPartitionAssigner } from './subtask-partitions.ts'
 
 /** Where a reader starts, with the names of Flink's `scan.startup.mode`. */
@@ -155,7 +156,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
       startup.mode === 'group-offsets' ? startup.reset !== 'latest' : startup.mode !== 'latest-offset'
     await consumer.subscribe({ topic: options.topic, fromBeginning })
     const { subtask } = options
-    const seeks = (await startOffsets(kafka, options.topic, startup)).filter(
+    const seeks = (await startOffsets(kafka, options.topic, options.groupId, startup)).filter(
       ({ partition }) => subtask === undefined || ownsPartition(subtask, partition),
     )
     consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error))
@@ -350,20 +351,16 @@ export function headersAsText(headers: IHeaders | undefined): Readonly<Record<st
 async function startOffsets(
   kafka: Kafka,
   topic: string,
+  groupId: string,
   startup: StartupMode,
 ): Promise<Array<{ partition: number; offset: string }>> {
+  // Under group-offsets the group's own positions apply: kafkajs starts from them, nothing to seek.
   if (startup.mode === 'group-offsets') return []
   if (startup.mode === 'specific-offsets') return startup.offsets
   const admin = kafka.admin()
   await admin.connect()
   try {
-    if (startup.mode === 'timestamp')
-      return await admin.fetchTopicOffsetsByTimestamp(topic, startup.timestampMillis)
-    const offsets = await admin.fetchTopicOffsets(topic)
-    return offsets.map(({ partition, low, high }) => ({
-      partition,
-      offset: startup.mode === 'earliest-offset' ? low : high,
-    }))
+    return await listedOffsets(admin, topic, groupId, startup)
   } finally {
     await admin.disconnect()
   }
