@@ -1,6 +1,7 @@
 import type { ConnectorContext } from '../../connectors/engine/context.ts'
 import type { Pipeline } from '../../engine/index.ts'
 import { createRuntimeEnv } from '../compile/compile-expression.ts'
+import type { FunctionRegistry } from '../functions/registry.ts'
 import { planPipeline } from '../physical/index.ts'
 import type { SubtaskContext } from '../physical/options.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
@@ -21,6 +22,7 @@ export interface JobPipelineOptions {
   readonly connectorContext?: ConnectorContext
   /** Set when the pipeline is one subtask of a parallel job. */
   readonly subtask?: SubtaskContext
+  readonly functions?: FunctionRegistry
 }
 
 /** The engine pipeline of a planned job (all of it, or one subtask's share). */

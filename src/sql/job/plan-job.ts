@@ -1,4 +1,5 @@
 import type { ResolvedTable, TableResolver } from '../catalog/table-resolver.ts'
+import type { FunctionRegistry } from '../functions/registry.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
 import { type PlannedStatement, SqlSession } from '../session.ts'
 import { printQuery } from './print-query.ts'
@@ -22,11 +23,17 @@ export interface PlanJobOptions {
   readonly resolver: TableResolver
   /** Session options, as `SET 'key' = 'value'` at the top of the script would set them. */
   readonly sets?: Readonly<Record<string, string>>
+  /** User-defined scalar functions the script may call by name. */
+  readonly functions?: FunctionRegistry
 }
 
 export async function planJob(options: PlanJobOptions): Promise<PlannedJob> {
   const recorder = new RecordingResolver(options.resolver)
-  const session = new SqlSession({ resolver: recorder, options: { ...options.sets } })
+  const session = new SqlSession({
+    resolver: recorder,
+    options: { ...options.sets },
+    ...(options.functions === undefined ? {} : { functions: options.functions }),
+  })
   const statements = await session.planScript(options.script)
   const inserts: LogicalPlan[] = []
   const queries: LogicalPlan[] = []

@@ -1,6 +1,7 @@
 import type { ConnectorContext } from '../../connectors/engine/context.ts'
 import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
 import { StaticTableResolver, type TableResolver } from '../catalog/table-resolver.ts'
+import type { FunctionRegistry } from '../functions/registry.ts'
 import { buildJobPipeline, type JobNodes, lastOption } from './job-pipeline.ts'
 import { runParallel } from './parallel/coordinator.ts'
 import { type PlannedJob, planJob } from './plan-job.ts'
@@ -10,6 +11,11 @@ export interface RunJobOptions {
   /** Where tables that the script does not create come from; by default there are none. */
   readonly resolver?: TableResolver
   readonly sets?: Readonly<Record<string, string>>
+  /**
+   * User-defined scalar functions written in TypeScript, called by name in the script. Parallelism 1 only:
+   * functions are code, which cannot be handed to worker threads.
+   */
+  readonly functions?: FunctionRegistry
   /**
    * At parallelism > 1 only its schema source and registrar reach the subtasks (as calls to this thread);
    * a print output or malformed-input handler cannot, and is refused.
@@ -49,6 +55,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     script: options.script,
     resolver: options.resolver ?? new StaticTableResolver({}),
     ...(options.sets === undefined ? {} : { sets: options.sets }),
+    ...(options.functions === undefined ? {} : { functions: options.functions }),
   })
   if (job.inserts.length === 0) throw new Error('the script has no INSERT INTO or SELECT statement to run')
   const parallelism = parallelismOf(job)
@@ -56,10 +63,10 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
 }
 
 async function runInProcess(job: PlannedJob, options: RunJobOptions): Promise<JobResult> {
-  const planned = await buildJobPipeline(
-    job,
-    options.connectorContext === undefined ? {} : { connectorContext: options.connectorContext },
-  )
+  const planned = await buildJobPipeline(job, {
+    ...(options.connectorContext === undefined ? {} : { connectorContext: options.connectorContext }),
+    ...(options.functions === undefined ? {} : { functions: options.functions }),
+  })
   const { pipeline } = planned
   const cancel = (): void => pipeline.cancel()
   options.signal?.addEventListener('abort', cancel)
@@ -86,6 +93,10 @@ async function runOnWorkers(
   options: RunJobOptions,
   parallelism: number,
 ): Promise<JobResult> {
+  if (options.functions !== undefined && options.functions.names().length > 0)
+    throw new Error(
+      `user-defined functions (${options.functions.names().join(', ')}) cannot be handed to worker threads: run with '${PARALLELISM_OPTION}' = '1'`,
+    )
   const onProgress = options.onProgress
   const result = await runParallel(job, {
     script: options.script,
