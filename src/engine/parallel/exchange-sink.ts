@@ -9,7 +9,10 @@ const DEFAULT_MAX_IN_FLIGHT = 8
 export interface ExchangeSinkOptions {
   /** `targets[t]` sends to subtask t. */
   readonly targets: readonly MessagePort[]
-  /** The subtask a row goes to, or the subtasks when it belongs to several. */
+  /**
+   * The subtask a row goes to, or the subtasks when it belongs to several; such an array is read before the
+   * next row is routed, so a route may reuse it.
+   */
   readonly route: (row: Row) => number | readonly number[]
   readonly maxInFlight?: number
 }

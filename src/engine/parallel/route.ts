@@ -35,8 +35,10 @@ export function subtaskOfKey(
  */
 export function routeByGrouping(grouping: Grouping, parallelism: number): (row: Row) => number | number[] {
   if (grouping.setCount === 1) return (row) => subtaskOfKey(grouping.key(row, 0), parallelism)
+  // One array for every row: the exchange reads it before routing the next row.
+  const targets: number[] = []
   return (row) => {
-    const targets: number[] = []
+    targets.length = 0
     for (let set = 0; set < grouping.setCount; set++) {
       const target = subtaskOfKey(grouping.key(row, set), parallelism)
       if (!targets.includes(target)) targets.push(target)

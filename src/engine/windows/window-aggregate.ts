@@ -62,11 +62,8 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
         this.context.deadLetters.send(row, 'null-event-time', null)
         continue
       }
-      // In a parallel job a row may reach several subtasks (one per grouping set's key): the owner of its
-      // first set's key reports it if it is late, so it is reported once.
-      const reportsLate = grouping.owns === undefined || grouping.owns(grouping.key(row, 0))
       if (windows.isLate(timestamp, watermark)) {
-        if (reportsLate) this.context.deadLetters.send(row, 'late', timestamp)
+        this.reportLate(row, timestamp)
         continue
       }
       let late = false
@@ -77,8 +74,18 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
         if (accumulators === null) late = true
         else aggregator.accumulate(accumulators, row)
       }
-      if (late && reportsLate) this.context.deadLetters.send(row, 'late', timestamp)
+      if (late) this.reportLate(row, timestamp)
     }
+  }
+
+  /**
+   * In a parallel job a row may reach several subtasks (one per grouping set's key): only the owner of its
+   * first set's key reports it late, so it is reported once.
+   */
+  private reportLate(row: Row, timestamp: number): void {
+    const { grouping } = this
+    if (grouping.owns === undefined || grouping.owns(grouping.key(row, 0)))
+      this.context.deadLetters.send(row, 'late', timestamp)
   }
 
   override onWatermark(timestamp: number): void {

@@ -1,4 +1,4 @@
-import type { ConnectorContext } from '../../connectors/engine/context.ts'
+import type { ConnectorContext, Subtask } from '../../connectors/engine/context.ts'
 import type { ExchangePorts, Sink } from '../../engine/index.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
 import type { RuntimeEnv } from '../functions/scalar-function.ts'
@@ -19,9 +19,7 @@ export interface PhysicalOptions {
  * One subtask of a job running at parallelism > 1. Every subtask translates the same plan; at each keyed
  * node it inserts an exchange that sends each row to the subtask owning its key group.
  */
-export interface SubtaskContext {
-  readonly index: number
-  readonly parallelism: number
+export interface SubtaskContext extends Subtask {
   /** The ports of exchange `id`; exchanges are numbered in translation order, the same in every subtask. */
   readonly openExchange: (id: number) => Promise<ExchangePorts>
 }

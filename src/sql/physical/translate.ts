@@ -276,9 +276,9 @@ export class PhysicalTranslator {
     route: (parallelism: number) => (row: Row) => number | readonly number[],
   ): Promise<Stream> {
     const subtask = this.options.subtask
-    if (subtask === undefined || subtask.parallelism === 1) return input
+    if (subtask === undefined || subtask.count === 1) return input
     const ports = await subtask.openExchange(this.exchanges++)
-    const sink = new ExchangeSink({ targets: ports.outputs, route: route(subtask.parallelism) })
+    const sink = new ExchangeSink({ targets: ports.outputs, route: route(subtask.count) })
     this.builder.sink(this.name('exchange-out'), sink, input)
     return this.builder.source(this.name('exchange-in'), new ExchangeSource(ports.inputs))
   }
@@ -299,8 +299,8 @@ export class PhysicalTranslator {
   private subtaskGrouping(node: AggregateNode | WindowAggregateNode): Grouping {
     const groups = grouping(node.groupKeys, node.groupSets)
     const subtask = this.options.subtask
-    if (subtask === undefined || subtask.parallelism === 1 || groups.setCount === 1) return groups
-    return ownedGroups(groups, (key) => subtaskOfKey(key, subtask.parallelism) === subtask.index)
+    if (subtask === undefined || subtask.count === 1 || groups.setCount === 1) return groups
+    return ownedGroups(groups, (key) => subtaskOfKey(key, subtask.count) === subtask.index)
   }
 
   private compileOptions(): CompileOptions {

@@ -52,8 +52,7 @@ async function runSubtask(): Promise<void> {
   const planned = await buildJobPipeline(job, {
     connectorContext: { subtask, ...contextCaller.context(start.sharedContext) },
     subtask: {
-      index: start.index,
-      parallelism: start.parallelism,
+      ...subtask,
       openExchange: (id) =>
         new Promise((resolve) => {
           awaitedExchanges.set(id, resolve)
