@@ -31,6 +31,24 @@ describe('kafka engine source', () => {
   const table = (topic: string, options: Record<string, string> = {}): ConnectorTable =>
     kafkaTestTable(bootstrapServers, topic, options)
 
+  /** Polls the read-committed high watermark of partition 0 until it reaches `end`. */
+  async function waitForCommittedEnd(topic: string, end: string): Promise<void> {
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const [partition0] = await admin.fetchTopicOffsets(topic)
+        if (partition0?.high === end) return
+        if (Date.now() > deadline)
+          throw new Error(`${topic}: high watermark ${partition0?.high}, expected ${end}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    } finally {
+      await admin.disconnect()
+    }
+  }
+
   async function produce(topic: string, values: Array<string | Buffer>, partition?: number): Promise<void> {
     const writer = await KafkaWriter.open(kafka, { topic })
     await writer.send(values.map((value) => (partition === undefined ? { value } : { value, partition })))
@@ -132,6 +150,9 @@ describe('kafka engine source', () => {
     await transaction.commit()
     await producer.disconnect()
     // Offsets 0-2 are the records, 3 the commit marker: the high watermark, so the stop, is 4.
+    // The commit returns before the broker writes the marker; until then the read-committed
+    // high watermark is 0 and a source opened now would rightly stop before the records.
+    await waitForCommittedEnd(topic, '4')
     const source = createSource(table(topic, { 'scan.bounded.mode': 'latest-offset' }), [0])
     const rows: Row[] = []
     const deadline = Date.now() + 30_000
