@@ -79,7 +79,8 @@ export class DatasetHandle<T = Record<string, unknown>> {
     const resolved = await this.context.resolve(this.name, 'write')
     const location = locationOf(resolved, 'kafka')
     const codecs = await this.codecs(resolved)
-    const keyOf = keyEncoder(resolved.primaryKey, codecs.key)
+    // A raw key is the key's text, as without a key format: a codec would get the key fields as an object.
+    const keyOf = keyEncoder(resolved.primaryKey, resolved.key?.format === 'raw' ? undefined : codecs.key)
     const writer = await this.context.writerFor(location)
     await writer.send(records.map((record) => ({ key: keyOf(record), value: codecs.value.encode(record) })))
   }

@@ -46,6 +46,11 @@ export {
 } from './operators/join.ts'
 export { TopNOperator, type TopNOptions } from './operators/top-n.ts'
 export { UnionOperator } from './operators/union.ts'
+export {
+  WindowTopNOperator,
+  type WindowTopNOptions,
+  type WindowTopNSnapshot,
+} from './operators/window-top-n.ts'
 export type { ExchangeCredit, ExchangeMessage, ExchangePorts } from './parallel/exchange-protocol.ts'
 export { ExchangeSink } from './parallel/exchange-sink.ts'
 export { ExchangeSource } from './parallel/exchange-source.ts'

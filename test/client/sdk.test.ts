@@ -71,7 +71,12 @@ let kafka: Kafka
 let redisUrl: string
 let udm: Udm
 const suffix = Date.now().toString(36)
-const topics = { pageview: `pv-${suffix}`, order: `order-${suffix}`, note: `note-${suffix}` }
+const topics = {
+  pageview: `pv-${suffix}`,
+  order: `order-${suffix}`,
+  note: `note-${suffix}`,
+  tag: `tag-${suffix}`,
+}
 
 async function readUntil<T>(
   iterable: AsyncIterable<{ records: DatasetRecord<T>[] }>,
@@ -151,6 +156,14 @@ beforeAll(async () => {
         kind: 'stream',
         value: { format: 'json' },
         locations: { prod: [{ cluster: 'kafka-test', topic: topics.note }] },
+      },
+      {
+        name: 'sdk.tag',
+        kind: 'stream',
+        key: { format: 'raw' },
+        value: { format: 'json' },
+        primaryKey: ['tag'],
+        locations: { prod: [{ cluster: 'kafka-test', topic: topics.tag }] },
       },
       {
         name: 'sdk.user',
@@ -290,6 +303,16 @@ describe('client SDK', () => {
     expect(records.map((record) => record.value)).toEqual([{ ok: true }, { ok: false }])
     const [letter] = await rawRecords(`${topics.note}.dlq`, 1)
     expect(letter?.headers[DEAD_LETTER_HEADERS.reason]).toBe('INVALID_JSON')
+  })
+
+  it('writes a raw key as the primary key value', async () => {
+    const tags = udm.dataset('sdk.tag')
+    await tags.write([
+      { tag: 'sale', weight: 1 },
+      { tag: 'new', weight: 2 },
+    ])
+    const records = await readUntil(tags.read({ group: `tag-${suffix}` }), 2)
+    expect(records.map((record) => String(record.key))).toEqual(['sale', 'new'])
   })
 
   it('looks up JSON strings and hashes in Redis by key pattern', async () => {

@@ -1,14 +1,13 @@
 /**
- * Top-N (`ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) <= 3`) over an insert-only stream, over an updating
- * aggregate, and per TUMBLE window over window aggregates. Every ORDER BY ends in a unique column, so the top
- * rows are one definite set. The final table, read back from an upsert-kafka topic, must equal PostgreSQL's.
+ * Top-N (`ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) <= 3`, and rank ranges that start later) over an
+ * insert-only stream and over updating aggregates. Every ORDER BY ends in a unique column, so the top rows are
+ * one definite set. The final table, read back from an upsert-kafka topic, must equal PostgreSQL's. Window
+ * Top-N, which is insert-only, is in window-top-n-oracle.test.ts.
  */
 import { describe, expect, it } from 'vitest'
 import { useClickstreamOracle } from './oracle/fixture.ts'
 import { PARALLELISMS, queryIntoUpsertTopic } from './oracle/job.ts'
 import { expectSameRows, type ResultShape } from './oracle/rows.ts'
-
-const MINUTE = 60_000
 
 // 5 000 products, Zipf-skewed: a few lead every category, the rest tie at low counts and keep overtaking
 // each other. 40k events over 200 s of event time give about four one-minute windows.
@@ -126,42 +125,54 @@ describe.each(PARALLELISMS)('Top-N against PostgreSQL, parallelism %i', (paralle
     expectSameRows(weir, postgres.rows, shape)
   })
 
-  it('window Top-N: the 3 most viewed categories per site in each 1-minute TUMBLE window', async () => {
-    const shape: ResultShape = {
-      window_start: 'timestamp',
-      site: 'text',
-      rn: 'integer',
-      category: 'text',
-      views: 'integer',
-      viewers: 'integer',
-    }
+  it('ranks 2 to 4 of the most viewed products per category over an updating count, with their rank', async () => {
+    // Every count change moves rows across both ends of the range: the ones pushed to rank 5 and pulled
+    // in from rank 1 must be retracted and emitted.
+    const shape: ResultShape = { category: 'text', rn: 'integer', product_id: 'integer', views: 'integer' }
     const weir = await queryIntoUpsertTopic(
       {
         clicks: oracle.clicks,
         parallelism,
-        select: `SELECT window_start, site, rn, category, views, viewers FROM (
-            SELECT *, ROW_NUMBER() OVER (
-              PARTITION BY window_start, window_end, site ORDER BY views DESC, category ASC) AS rn
-            FROM (
-              SELECT window_start, window_end, site, category, COUNT(*) AS views,
-                COUNT(DISTINCT user_id) AS viewers
-              FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
-              GROUP BY window_start, window_end, site, category))
-          WHERE rn <= 3`,
-        columns: `window_start TIMESTAMP(3), site STRING, rn BIGINT, category STRING, views BIGINT,
-          viewers BIGINT`,
+        select: `SELECT category, rn, product_id, views FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY views DESC, product_id ASC) AS rn
+            FROM (SELECT category, product_id, COUNT(*) AS views FROM clicks GROUP BY category, product_id))
+          WHERE rn > 1 AND rn <= 4`,
+        columns: 'category STRING, rn BIGINT, product_id BIGINT, views BIGINT',
       },
-      ['window_start', 'site', 'rn'],
+      ['category', 'rn'],
     )
     const postgres = await oracle.db.query(`
-      SELECT window_start, site, rn, category, views, viewers FROM (
-        SELECT *, row_number() OVER (PARTITION BY window_start, site ORDER BY views DESC, category) AS rn
-        FROM (
-          SELECT floor(ms / ${MINUTE}) * ${MINUTE} AS window_start, site, category, count(*) AS views,
-            count(DISTINCT user_id) AS viewers
-          FROM clicks GROUP BY 1, site, category) counts
+      SELECT category, rn, product_id, views FROM (
+        SELECT *, row_number() OVER (PARTITION BY category ORDER BY views DESC, product_id) AS rn
+        FROM (SELECT category, product_id, count(*) AS views FROM clicks GROUP BY category, product_id) counts
       ) ranked
-      WHERE rn <= 3`)
+      WHERE rn > 1 AND rn <= 4`)
+    expect(postgres.rows.length).toBeGreaterThan(30)
+    expectSameRows(weir, postgres.rows, shape)
+  })
+
+  it('ranks 3 to 5 without the rank column: rows leaving the range at either end are deleted', async () => {
+    const shape: ResultShape = { category: 'text', product_id: 'integer', orders: 'integer' }
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks: oracle.clicks,
+        parallelism,
+        select: `SELECT category, product_id, orders FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY orders DESC, product_id DESC) AS rn
+            FROM (SELECT category, product_id, COUNT(*) AS orders FROM clicks
+              WHERE event_type IN ('cart', 'order') GROUP BY category, product_id))
+          WHERE rn BETWEEN 3 AND 5`,
+        columns: 'category STRING, product_id BIGINT, orders BIGINT',
+      },
+      ['category', 'product_id'],
+    )
+    const postgres = await oracle.db.query(`
+      SELECT category, product_id, orders FROM (
+        SELECT *, row_number() OVER (PARTITION BY category ORDER BY orders DESC, product_id DESC) AS rn
+        FROM (SELECT category, product_id, count(*) AS orders FROM clicks
+          WHERE event_type IN ('cart', 'order') GROUP BY category, product_id) counts
+      ) ranked
+      WHERE rn BETWEEN 3 AND 5`)
     expect(postgres.rows.length).toBeGreaterThan(30)
     expectSameRows(weir, postgres.rows, shape)
   })

@@ -62,7 +62,14 @@ export function catalogAccess(client: UdmClient, environment: string | undefined
       schemaBySubjectVersion: (subject, version) =>
         schemaOrMissing(() => client.getSchemaVersion(subject, String(version))),
     },
-    registerSchema: async (subject, schema) => (await client.registerSchema(subject, { schema }, false)).id,
+    registerSchema: async (subject, schema, schemaType) =>
+      (
+        await client.registerSchema(
+          subject,
+          schemaType === undefined ? { schema } : { schema, schemaType },
+          false,
+        )
+      ).id,
     close: () => client.close(),
   }
 }

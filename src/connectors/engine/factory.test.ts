@@ -25,7 +25,7 @@ const kafka = {
 describe('connector factory', () => {
   it('lists the supported connectors for an unknown or missing connector', () => {
     expect(() => createSource(table({ connector: 'jdbc' }))).toThrow(
-      "connector 'jdbc' cannot be used as a source; supported source connectors: datagen, kafka, filesystem",
+      "connector 'jdbc' cannot be used as a source; supported source connectors: datagen, kafka, upsert-kafka, filesystem",
     )
     expect(() => createSink(table({ connector: 'datagen' }))).toThrow(
       'supported sink connectors: kafka, upsert-kafka, filesystem, print, blackhole',
@@ -77,8 +77,11 @@ describe('connector factory', () => {
       "connector 'kafka' requires option 'avro-confluent.url'",
     )
     expect(() => createSink(table({ ...kafka, format: 'parquet' }))).toThrow(
-      "option 'format' must be one of json, csv, raw, avro-confluent; got 'parquet'",
+      "option 'format' must be one of json, csv, raw, avro-confluent, protobuf-confluent, json-confluent; got 'parquet'",
     )
+    expect(() =>
+      createSink(table({ ...kafka, format: 'protobuf-confluent', 'protobuf-confluent.url': 'http://r' })),
+    ).toThrow("format 'protobuf-confluent' writes the schema given in 'protobuf-confluent.schema'")
     expect(() =>
       createSink(
         table({
@@ -95,6 +98,7 @@ describe('connector factory', () => {
     const upsert = { ...kafka, connector: 'upsert-kafka', 'key.format': 'json', 'value.format': 'json' }
     const { format: _, ...upsertOptions } = upsert
     expect(() => createSink(table(upsertOptions))).toThrow('requires a PRIMARY KEY')
+    expect(() => createSource(table(upsertOptions))).toThrow('requires a PRIMARY KEY')
     expect(() => createSink(table(upsertOptions, { primaryKey: ['id'] }))).toThrow(
       "PRIMARY KEY names 'id', which is not a column of 'orders'; columns: name, amount",
     )

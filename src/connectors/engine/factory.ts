@@ -7,7 +7,7 @@ import { FileSystemSource } from '../filesystem/source.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
 import { PrintSink } from '../print/print-sink.ts'
 import { type ConnectorContext, malformedInputHandler, SINGLE_SUBTASK } from './context.ts'
-import { kafkaSink, kafkaSource, upsertKafkaSink } from './kafka-connector.ts'
+import { kafkaSink, kafkaSource, upsertKafkaSink, upsertKafkaSource } from './kafka-connector.ts'
 import { ConnectorOptionError, ConnectorOptions, type OptionSpec } from './options.ts'
 import { projectingDecoder } from './record-decoder.ts'
 import { textRowFormat } from './row-format.ts'
@@ -58,6 +58,7 @@ const SOURCES: Readonly<Record<string, SourceFactory>> = {
     )
   },
   kafka: kafkaSource,
+  'upsert-kafka': upsertKafkaSource,
   filesystem: (table, projection, context) => {
     const options = ConnectorOptions.validate(table.options, FILESYSTEM_OPTIONS)
     const format = options.choice('format', FILE_FORMATS, 'json')
@@ -117,6 +118,26 @@ export async function openSource(
   const source = createSource(table, projection, context)
   if (source instanceof KafkaEngineSource) await source.discoverPartitions()
   return source
+}
+
+/** Sources whose rows are upserts and deletions keyed by the PRIMARY KEY, to be normalized into a changelog. */
+const UPSERT_SOURCES: ReadonlySet<string> = new Set(['upsert-kafka'])
+
+/**
+ * The positions (in `table.columns`) of the key an upsert source's rows are keyed by, or undefined for a
+ * source whose rows are inserts (or already a full changelog).
+ */
+export function upsertKeyOf(table: ConnectorTable): readonly number[] | undefined {
+  if (!UPSERT_SOURCES.has(table.options.connector ?? '')) return undefined
+  return (table.primaryKey ?? []).map((name) => {
+    const index = table.columns.findIndex((column) => column.name === name)
+    if (index < 0) {
+      throw new ConnectorOptionError(
+        `PRIMARY KEY names '${name}', which is not a stored column of '${table.name}'`,
+      )
+    }
+    return index
+  })
 }
 
 export function createSink(table: ConnectorTable, context: ConnectorContext = {}): Sink {

@@ -6,7 +6,15 @@ import { CodecRegistry } from '../../formats/index.ts'
 import { kafkaClient, parseBootstrapServers } from '../kafka/client.ts'
 import { KafkaEngineSink, type KafkaRecordKey } from '../kafka/engine-sink.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
-import { avroConfluentDecoder, avroConfluentEncoder, httpSchemaRegistrar } from './avro-confluent.ts'
+import { httpSchemaRegistrar } from './avro-confluent.ts'
+import {
+  CONFLUENT_FORMAT_OPTIONS,
+  CONFLUENT_FORMATS,
+  type ConfluentFormat,
+  confluentDecoder,
+  confluentEncoder,
+  isConfluentFormat,
+} from './confluent-format.ts'
 import type { ConnectorContext } from './context.ts'
 import { boundedMode, parseKeyFields, startupMode } from './kafka-options.ts'
 import { ConnectorOptionError, ConnectorOptions, type OptionSpec } from './options.ts'
@@ -23,9 +31,7 @@ export const KAFKA_OPTIONS: OptionSpec = {
     'properties.group.id',
     'properties.client.id',
     ...FORMAT_OPTIONS,
-    'avro-confluent.url',
-    'avro-confluent.subject',
-    'avro-confluent.schema',
+    ...CONFLUENT_FORMAT_OPTIONS,
     'scan.startup.mode',
     'scan.startup.timestamp-millis',
     'scan.startup.specific-offsets',
@@ -38,18 +44,22 @@ export const KAFKA_OPTIONS: OptionSpec = {
   ],
 }
 
+/** Flink's upsert-kafka reads the whole topic (no startup mode) and may stop where `scan.bounded.*` says. */
 export const UPSERT_KAFKA_OPTIONS: OptionSpec = {
   required: ['topic', 'properties.bootstrap.servers', 'key.format', 'value.format'],
   optional: [
+    'properties.group.id',
     'properties.client.id',
     ...TEXT_FORMAT_OPTIONS,
-    'avro-confluent.url',
-    'avro-confluent.subject',
-    'avro-confluent.schema',
+    ...CONFLUENT_FORMAT_OPTIONS,
+    'scan.bounded.mode',
+    'scan.bounded.timestamp-millis',
+    'scan.bounded.specific-offsets',
+    'dead-letter.topic',
   ],
 }
 
-const VALUE_FORMATS = [...TEXT_FORMATS, 'avro-confluent'] as const
+const VALUE_FORMATS = [...TEXT_FORMATS, ...CONFLUENT_FORMATS] as const
 const DELIVERY_GUARANTEES = ['at-least-once', 'exactly-once'] as const
 
 export function kafkaSource(
@@ -68,6 +78,45 @@ export function kafkaSource(
     startup: startupMode(options),
     ...(bounded === undefined ? {} : { bounded }),
     decoder: valueDecoder(options, table.columns, projection, context),
+    deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
+    ...(context.subtask === undefined ? {} : { subtask: context.subtask }),
+  })
+}
+
+/**
+ * upsert-kafka as a source: the topic is a changelog keyed by the PRIMARY KEY. A record with a value is the
+ * key's new row (+U); a tombstone deletes the key (-D), its row holding only the key columns, decoded from
+ * the record key. The planner puts a ChangelogNormalize behind it, which turns these into +I/-U/+U/-D.
+ */
+export function upsertKafkaSource(
+  table: ConnectorTable,
+  projection: readonly number[] | undefined,
+  context: ConnectorContext,
+): Source {
+  const options = ConnectorOptions.validate(table.options, UPSERT_KAFKA_OPTIONS)
+  const primaryKey = requirePrimaryKey(table)
+  const topic = options.required('topic')
+  const bounded = boundedMode(options)
+  const key = recordKey(table, primaryKey, options, 'PRIMARY KEY')
+  const deletion: RecordDecoder = {
+    decode(bytes) {
+      const keyRow = key.format.decode(bytes)
+      const row = new Array<unknown>(table.columns.length).fill(null)
+      key.fields.forEach((field, i) => {
+        row[field] = keyRow[i]
+      })
+      return row
+    },
+  }
+  return new KafkaEngineSource({
+    table: table.name,
+    kafka: client(options, context),
+    topic,
+    groupId: options.optional('properties.group.id') ?? `weir-${table.name}`,
+    startup: { mode: 'earliest-offset' },
+    ...(bounded === undefined ? {} : { bounded }),
+    decoder: valueDecoder(options, table.columns, projection, context),
+    upsert: { deletionOfKey: projectingDecoder(deletion, projection) },
     deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
     ...(context.subtask === undefined ? {} : { subtask: context.subtask }),
   })
@@ -93,19 +142,24 @@ export function kafkaSink(table: ConnectorTable, context: ConnectorContext): Sin
 
 export function upsertKafkaSink(table: ConnectorTable, context: ConnectorContext): Sink {
   const options = ConnectorOptions.validate(table.options, UPSERT_KAFKA_OPTIONS)
-  if (table.primaryKey === undefined || table.primaryKey.length === 0) {
-    throw new ConnectorOptionError(
-      `connector 'upsert-kafka' requires a PRIMARY KEY: declare PRIMARY KEY (...) NOT ENFORCED on table '${table.name}'`,
-    )
-  }
+  const primaryKey = requirePrimaryKey(table)
   const topic = options.required('topic')
   return new KafkaEngineSink({
     kafka: client(options, context),
     topic,
     mode: 'upsert',
     value: valueEncoder(options, table.columns, topic, context),
-    key: recordKey(table, table.primaryKey, options, 'PRIMARY KEY'),
+    key: recordKey(table, primaryKey, options, 'PRIMARY KEY'),
   })
+}
+
+function requirePrimaryKey(table: ConnectorTable): readonly string[] {
+  if (table.primaryKey === undefined || table.primaryKey.length === 0) {
+    throw new ConnectorOptionError(
+      `connector 'upsert-kafka' requires a PRIMARY KEY: declare PRIMARY KEY (...) NOT ENFORCED on table '${table.name}'`,
+    )
+  }
+  return table.primaryKey
 }
 
 function client(options: ConnectorOptions, context: ConnectorContext): Kafka {
@@ -131,14 +185,16 @@ function valueEncoder(
   context: ConnectorContext,
 ): RecordEncoder {
   const format = valueFormat(options)
-  if (format !== 'avro-confluent') return textRowFormat(format, columns, options)
-  const register = context.schemaRegistrar ?? httpSchemaRegistrar(options.required('avro-confluent.url'))
-  return avroConfluentEncoder(
-    register,
-    options.optional('avro-confluent.subject') ?? `${topic}-value`,
+  if (!isConfluentFormat(format)) return textRowFormat(format, columns, options)
+  const writerSchema = options.optional(`${format}.schema`)
+  const message = options.optional(`${format}.message`)
+  return confluentEncoder(format, {
+    register: context.schemaRegistrar ?? httpSchemaRegistrar(options.required(`${format}.url`)),
+    subject: options.optional(`${format}.subject`) ?? `${topic}-value`,
     columns,
-    options.optional('avro-confluent.schema'),
-  )
+    ...(writerSchema === undefined ? {} : { writerSchema }),
+    ...(message === undefined ? {} : { message }),
+  })
 }
 
 function valueDecoder(
@@ -148,14 +204,26 @@ function valueDecoder(
   context: ConnectorContext,
 ): RecordDecoder {
   const format = valueFormat(options)
-  if (format !== 'avro-confluent') {
+  if (!isConfluentFormat(format)) {
     return projectingDecoder(textRowFormat(format, columns, options), projection)
   }
+  // Schema-decoded fields are found by name, so only the projected columns are converted.
+  return confluentDecoder(
+    format,
+    schemaRegistry(format, options, context),
+    projectColumns(columns, projection),
+  )
+}
+
+/** The writer schemas of a Confluent format: the job's (the catalog's), else the registry at `<format>.url`. */
+function schemaRegistry(
+  format: ConfluentFormat,
+  options: ConnectorOptions,
+  context: ConnectorContext,
+): CodecRegistry {
   const schemas =
-    context.schemaSource ??
-    new RegistrySchemaSource(new UdmHttp({ url: options.required('avro-confluent.url') }))
-  // Avro fields are found by name, so only the projected columns are decoded.
-  return avroConfluentDecoder(new CodecRegistry(schemas), projectColumns(columns, projection))
+    context.schemaSource ?? new RegistrySchemaSource(new UdmHttp({ url: options.required(`${format}.url`) }))
+  return new CodecRegistry(schemas)
 }
 
 function recordKey(

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { freshTopic } from '../../../test/harness/kafka.ts'
 import { useService } from '../../../test/harness/services.ts'
 import { DEAD_LETTER_HEADERS } from '../../client/dead-letter.ts'
-import type { Row, Source } from '../../engine/index.ts'
+import { kindAt, type Row, rowKindSymbol, type Source } from '../../engine/index.ts'
 import { AvroCodec, encodeFrame, type RegisteredSchema, type SchemaSource } from '../../formats/index.ts'
 import { createSource, openSource } from '../engine/factory.ts'
 import { kafkaTestTable, readTopic } from '../engine/kafka-testing.ts'
@@ -203,5 +203,50 @@ describe('kafka engine source', () => {
     }
     const [dead] = await readTopic(kafka, `${topic}.dlq`, 1)
     expect(dead!.headers[DEAD_LETTER_HEADERS.reason]).toBe('UNKNOWN_SCHEMA_ID')
+  })
+
+  it('reads upsert-kafka records as +U rows and tombstones as -D rows of their key', async () => {
+    const topic = await freshTopic(kafka, 'engine-upsert')
+    const writer = await KafkaWriter.open(kafka, { topic })
+    await writer.send([
+      { key: '{"id":1}', value: '{"id":1,"name":"a","ts":1000}' },
+      { key: '{"id":1}', value: null },
+      { key: null, value: null },
+      { key: 'not json', value: null },
+    ])
+    await writer.close()
+    // upsert-kafka always reads from the earliest offset: it has no startup mode.
+    const { format: _, 'scan.startup.mode': __, ...options } = table(topic).options
+    const upsert: ConnectorTable = {
+      ...table(topic),
+      primaryKey: ['id'],
+      options: { ...options, connector: 'upsert-kafka', 'key.format': 'json', 'value.format': 'json' },
+    }
+    // The projection leaves the key column last, as the planner reads it for ChangelogNormalize.
+    const source = createSource(upsert, [1, 0])
+    const rows: Row[] = []
+    const kinds: string[] = []
+    try {
+      const deadline = Date.now() + 30_000
+      while (rows.length < 2 && Date.now() < deadline) {
+        const { batch } = (await source.pull())!
+        batch.rows.forEach((row, i) => {
+          rows.push(row)
+          kinds.push(rowKindSymbol(kindAt(batch, i)))
+        })
+      }
+    } finally {
+      await source.close()
+    }
+    expect(rows).toEqual([
+      ['a', 1],
+      [null, 1],
+    ])
+    expect(kinds).toEqual(['+U', '-D'])
+    const dead = await readTopic(kafka, `${topic}.dlq`, 2)
+    expect(dead.map((record) => record.headers[DEAD_LETTER_HEADERS.message])).toEqual([
+      'tombstone without a key: there is no row to delete',
+      expect.stringContaining('JSON'),
+    ])
   })
 })

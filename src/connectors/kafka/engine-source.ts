@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin, Kafka } from 'kafkajs'
 import { DeadLetterQueue, type DeadLetter as KafkaDeadLetter } from '../../client/dead-letter.ts'
-import { insertBatch, type Row, type Source, type SourceChunk } from '../../engine/index.ts'
+import {
+  type Batch,
+  insertBatch,
+  type Row,
+  RowKind,
+  type Source,
+  type SourceChunk,
+} from '../../engine/index.ts'
 import type { Subtask } from '../engine/context.ts'
 import { ConnectorOptionError } from '../engine/options.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
@@ -25,6 +32,11 @@ export interface KafkaEngineSourceOptions {
   /** Where each partition stops, with the names of Flink's `scan.bounded.mode`; unbounded without it. */
   readonly bounded?: BoundedMode
   readonly decoder: RecordDecoder
+  /**
+   * upsert-kafka: the topic is a changelog keyed by the record key. A record with a value becomes a +U row,
+   * a tombstone (null value) a -D row decoded from its key by `deletionOfKey`.
+   */
+  readonly upsert?: { readonly deletionOfKey: RecordDecoder }
   readonly deadLetterTopic: string
   /** In a parallel job: this subtask reads only the partitions it owns (see `subtask-partitions.ts`). */
   readonly subtask?: Subtask
@@ -98,7 +110,7 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     if (next.done) return null
     const { partition } = next.value
     const records = this.stops?.recordsBefore(next.value) ?? next.value.records
-    return { partition, batch: insertBatch(await this.decode(partition, records)) }
+    return { partition, batch: await this.decode(partition, records) }
   }
 
   snapshot(): KafkaSourcePosition {
@@ -202,16 +214,26 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     return stops
   }
 
-  private async decode(partition: number, records: readonly KafkaRecord[]): Promise<Row[]> {
-    const { decoder } = this.options
+  private async decode(partition: number, records: readonly KafkaRecord[]): Promise<Batch> {
+    const { decoder, upsert } = this.options
     const values = records.flatMap((record) => (record.value === null ? [] : [record.value]))
     await decoder.prepare?.(values)
     const rows: Row[] = []
+    const kinds: RowKind[] = []
     const failed: KafkaDeadLetter[] = []
     for (const record of records) {
       try {
-        if (record.value === null) throw new Error('record has no value (a tombstone)')
-        rows.push(decoder.decode(record.value))
+        if (record.value !== null) {
+          rows.push(decoder.decode(record.value))
+          if (upsert !== undefined) kinds.push(RowKind.UpdateAfter)
+        } else if (upsert === undefined) {
+          throw new Error('record has no value (a tombstone)')
+        } else if (record.key === null) {
+          throw new Error('tombstone without a key: there is no row to delete')
+        } else {
+          rows.push(upsert.deletionOfKey.decode(record.key))
+          kinds.push(RowKind.Delete)
+        }
       } catch (error) {
         failed.push({ record, error })
       }
@@ -226,7 +248,7 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     }
     const last = records.at(-1)
     if (last !== undefined) this.positions.set(partition, (BigInt(last.offset) + 1n).toString())
-    return rows
+    return upsert === undefined ? insertBatch(rows) : { rows, kinds: Uint8Array.from(kinds) }
   }
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { insertBatch, type Row, RowKind } from '../rows.ts'
+import { insertBatch, type Row, RowKind, rowKindSymbol } from '../rows.ts'
 import type { SourceChunk } from '../source.ts'
 import { materialize } from '../testing/changelog.ts'
 import { runOperator } from '../testing/run-operator.ts'
@@ -10,15 +10,15 @@ import { TopNOperator } from './top-n.ts'
 /** Rows are `[partition, score, id]`, ranked by score descending, ties in arrival order. */
 const byScoreDescending = (left: Row, right: Row): number => (right[1] as number) - (left[1] as number)
 
-function bruteForceTopN(rows: readonly Row[], limit: number, withRank: boolean): string[] {
+function bruteForceTopN(rows: readonly Row[], limit: number, withRank: boolean, rankStart = 1): string[] {
   const partitions = new Map<unknown, Row[]>()
   for (const row of rows) partitions.set(row[0], [...(partitions.get(row[0]) ?? []), row])
   return [...partitions.values()]
     .flatMap((members) =>
       [...members]
         .sort(byScoreDescending)
-        .slice(0, limit)
-        .map((row, rank) => JSON.stringify(withRank ? [...row, rank + 1] : row)),
+        .slice(rankStart - 1, limit)
+        .map((row, i) => JSON.stringify(withRank ? [...row, rankStart + i] : row)),
     )
     .sort()
 }
@@ -90,6 +90,73 @@ describe('Top-N', () => {
       ),
       { numRuns: 150 },
     )
+  })
+
+  it('with a rank offset, emits and retracts exactly the rows entering and leaving ranks start..end', async () => {
+    const operations = fc.array(
+      fc.tuple(fc.boolean(), fc.nat(), fc.constantFrom('p', 'q'), fc.integer({ min: 0, max: 10 })),
+      { maxLength: 120 },
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        operations,
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (steps, rankStart, extra, outputRank, retracting) => {
+          const live: Row[] = []
+          const chunks: SourceChunk[] = []
+          steps.forEach(([remove, pick, partition, score], id) => {
+            if (retracting && remove && live.length > 0) {
+              const [row] = live.splice(pick % live.length, 1)
+              chunks.push({ partition: 0, batch: { rows: [row!], kinds: Uint8Array.of(RowKind.Delete) } })
+            } else {
+              const row = [partition, score, id]
+              live.push(row)
+              chunks.push({ partition: 0, batch: insertBatch([row]) })
+            }
+          })
+          const limit = rankStart + extra
+          const operator = new TopNOperator({
+            partitionBy: [0],
+            compare: byScoreDescending,
+            limit,
+            rankStart,
+            outputRank,
+            input: retracting ? 'changelog' : 'insert-only',
+          })
+          const { output } = await runOperator(operator, chunks)
+          expect(materialize(output.rows, output.kinds)).toEqual(
+            bruteForceTopN(live, limit, outputRank, rankStart),
+          )
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('moves rows into an offset range as rows above it arrive', async () => {
+    const operator = new TopNOperator({
+      partitionBy: [0],
+      compare: byScoreDescending,
+      limit: 3,
+      rankStart: 2,
+      outputRank: false,
+      input: 'insert-only',
+    })
+    const { output } = await runOperator(operator, [
+      { partition: 0, batch: insertBatch([['p', 5, 0]]) },
+      { partition: 0, batch: insertBatch([['p', 9, 1]]) },
+      { partition: 0, batch: insertBatch([['p', 7, 2]]) },
+      { partition: 0, batch: insertBatch([['p', 8, 3]]) },
+    ])
+    expect(output.rows.map((row, i) => `${rowKindSymbol(output.kinds[i]!)}${row[2]}`)).toEqual([
+      '+I0', // 9 ranks first: 5 moves to rank 2
+      '+I2', // 7 takes rank 2, 5 rank 3
+      '-D0', // 8 takes rank 2: 5 falls to rank 4
+      '+I3',
+    ])
   })
 
   it('updates the ranks below a new row', async () => {

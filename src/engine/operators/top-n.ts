@@ -11,6 +11,8 @@ export interface TopNOptions {
   readonly compare: (left: Row, right: Row) => number
   /** `WHERE row_num <= limit`. */
   readonly limit: number
+  /** `WHERE row_num >= rankStart` (default 1): a partition's rows ranked before it are kept but not emitted. */
+  readonly rankStart?: number
   /** Append ROW_NUMBER as the last column (then every row whose rank changes is updated). */
   readonly outputRank: boolean
   /**
@@ -21,19 +23,23 @@ export interface TopNOptions {
 }
 
 /**
- * ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) filtered to the top N, emitting the changes of each
- * partition's top N as a changelog. Rows of equal order keep arrival order. Without the rank column a change
- * is +I for a row entering and -D for a row leaving the top N; with it, each rank whose row changed gets
- * -U (old row, rank) / +U (new row, rank), +I when the rank was empty and -D when it empties.
+ * ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) filtered to ranks rankStart..limit, emitting the changes of
+ * each partition's rows in that range as a changelog. Rows of equal order keep arrival order. Without the
+ * rank column a change is +I for a row entering and -D for a row leaving the range (a row above it pushes the
+ * last ranked row out and the one before the range in); with it, each rank whose row changed gets -U (old row,
+ * rank) / +U (new row, rank), +I when the rank was empty and -D when it empties.
  */
 export class TopNOperator extends BaseOperator<KeyedStateSnapshot<Row[]>> {
   private readonly partitionKey: KeyEncoder
+  /** Index of the first emitted row in a partition's sorted rows. */
+  private readonly first: number
   private partitions!: KeyedState<Row[]>
 
   constructor(private readonly options: TopNOptions) {
     super()
-    if (!Number.isSafeInteger(options.limit) || options.limit < 1)
-      throw new RangeError('Top-N limit must be ≥ 1')
+    const rankStart = options.rankStart ?? 1
+    checkRankRange(rankStart, options.limit)
+    this.first = rankStart - 1
     this.partitionKey = keyEncoder(options.partitionBy)
   }
 
@@ -76,7 +82,7 @@ export class TopNOperator extends BaseOperator<KeyedStateSnapshot<Row[]>> {
     const { limit, compare } = this.options
     const position = upperBound(rows, row, compare)
     if (position >= limit && this.options.input === 'insert-only') return
-    const before = rows.slice(0, limit)
+    const before = rows.slice(this.first, limit)
     rows.splice(position, 0, row)
     if (this.options.input === 'insert-only' && rows.length > limit) rows.pop()
     if (position < limit) this.emitChanges(before, rows, out)
@@ -90,23 +96,25 @@ export class TopNOperator extends BaseOperator<KeyedStateSnapshot<Row[]>> {
       this.context.deadLetters.send(row, 'unmatched-retraction', null)
       return
     }
-    const before = rows.slice(0, this.options.limit)
+    const before = rows.slice(this.first, this.options.limit)
     rows.splice(position, 1)
     if (position < this.options.limit) this.emitChanges(before, rows, out)
   }
 
+  /** `before` and the rows' current slice are the ranked range, rank `first + 1` at index 0. */
   private emitChanges(before: readonly Row[], rows: readonly Row[], out: BatchBuilder): void {
-    const after = rows.slice(0, this.options.limit)
+    const after = rows.slice(this.first, this.options.limit)
     if (!this.options.outputRank) {
       for (const row of before) if (!after.includes(row)) out.add(row, RowKind.Delete)
       for (const row of after) if (!before.includes(row)) out.add(row, RowKind.Insert)
       return
     }
-    const ranks = Math.max(before.length, after.length)
-    for (let rank = 1; rank <= ranks; rank++) {
-      const old = before[rank - 1]
-      const current = after[rank - 1]
+    const count = Math.max(before.length, after.length)
+    for (let i = 0; i < count; i++) {
+      const old = before[i]
+      const current = after[i]
       if (old === current) continue
+      const rank = this.first + i + 1
       if (old !== undefined && current !== undefined) {
         out.add([...old, rank], RowKind.UpdateBefore)
         out.add([...current, rank], RowKind.UpdateAfter)
@@ -116,8 +124,19 @@ export class TopNOperator extends BaseOperator<KeyedStateSnapshot<Row[]>> {
   }
 }
 
+/** Checks `WHERE row_num BETWEEN rankStart AND rankEnd` for an operator. */
+export function checkRankRange(rankStart: number, rankEnd: number): void {
+  if (!Number.isSafeInteger(rankStart) || rankStart < 1) throw new RangeError('Top-N rank start must be ≥ 1')
+  if (!Number.isSafeInteger(rankEnd) || rankEnd < rankStart)
+    throw new RangeError(`Top-N rank end must be an integer ≥ the rank start (${rankStart})`)
+}
+
 /** The first index whose row ranks after `row`: inserting there keeps equal rows in arrival order. */
-function upperBound(rows: readonly Row[], row: Row, compare: (left: Row, right: Row) => number): number {
+export function upperBound(
+  rows: readonly Row[],
+  row: Row,
+  compare: (left: Row, right: Row) => number,
+): number {
   let low = 0
   let high = rows.length
   while (low < high) {

@@ -263,6 +263,16 @@ const MISTAKES: readonly (readonly [string, string, Expected])[] = [
     },
   ],
   [
+    'an updating Top-N into an append-only sink',
+    "INSERT INTO landing.events\nSELECT user_id, event, dt, hh FROM (\n  SELECT user_id, event, 'x' AS dt, 'y' AS hh, ROW_NUMBER() OVER (PARTITION BY event ORDER BY user_id) AS rn\n  FROM traffic.clickstream)\nWHERE rn <= 3",
+    {
+      line: 1,
+      column: 1,
+      message:
+        'table landing.events is append-only and cannot consume the update changes (I,UB,UA,D) produced by a Top-N (Rank); write to a table with a PRIMARY KEY (an upsert sink), or use a window Top-N (PARTITION BY the window_start and window_end of a window aggregate or window TVF), which emits final results only',
+    },
+  ],
+  [
     'CREATE FUNCTION',
     "CREATE FUNCTION f AS 'com.acme.F'",
     {

@@ -86,8 +86,40 @@ describe('tableOfDataset', () => {
     expect(() => tableOfDataset(dataset({ locations: [HDFS] }), input)).toThrow(
       "dataset 'analytics.site_totals': only its Kafka or Redis locations can be SQL tables yet, and in environment 'prod' it has hdfs ones",
     )
-    expect(() => tableOfDataset(dataset({ value: { format: 'protobuf', schema: null } }), input)).toThrow(
-      /its values are protobuf; .*not supported yet/,
+    expect(() => tableOfDataset(dataset({ value: { format: 'raw', schema: null } }), input)).toThrow(
+      /its values are raw; SQL jobs read and write Avro, Protobuf and JSON Schema datasets on Kafka/,
     )
+  })
+
+  it('reads and writes Protobuf datasets as protobuf-confluent, naming the dataset message', () => {
+    const value = {
+      format: 'protobuf' as const,
+      message: 'shop.Order',
+      subject: 'shop.orders-value',
+      schema: null,
+    }
+    expect(tableOfDataset(dataset({ value }), input).connector.options).toEqual({
+      connector: 'kafka',
+      topic: 'site_totals',
+      'properties.bootstrap.servers': 'k1:9092,k2:9092',
+      format: 'protobuf-confluent',
+      'protobuf-confluent.subject': 'analytics.site_totals-value',
+      'protobuf-confluent.schema': input.valueSchema,
+      'protobuf-confluent.message': 'shop.Order',
+    })
+  })
+
+  it('reads a JSON Schema table dataset with a primary key through upsert-kafka and json-confluent', () => {
+    const table = tableOfDataset(
+      dataset({ kind: 'table', primaryKey: ['site'], value: { format: 'json', schema: null } }),
+      input,
+    )
+    expect(table.changelog).toBe(true)
+    expect(table.connector.options).toMatchObject({
+      connector: 'upsert-kafka',
+      'key.format': 'json',
+      'value.format': 'json-confluent',
+      'json-confluent.subject': 'analytics.site_totals-value',
+    })
   })
 })

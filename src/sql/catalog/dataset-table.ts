@@ -1,4 +1,5 @@
-import type { ResolvedDataset, ResolvedLocation } from '../../catalog/locations/model.ts'
+import type { DataFormat, ResolvedDataset, ResolvedLocation } from '../../catalog/locations/model.ts'
+import type { ConfluentFormat } from '../../connectors/engine/confluent-format.ts'
 import { CatalogTableError } from './catalog-table-error.ts'
 import type { ResolvedColumn, ResolvedTable } from './table-resolver.ts'
 
@@ -9,6 +10,13 @@ export interface DatasetTableInput {
   readonly valueSchema: string
   /** The registry's URL, when there is one to give Flink (`avro-confluent.url`). */
   readonly registryUrl?: string
+}
+
+/** The engine format of each schema-bearing dataset format: Confluent-framed records, schema id in each. */
+const CONFLUENT_FORMAT_OF: Readonly<Partial<Record<DataFormat, ConfluentFormat>>> = {
+  avro: 'avro-confluent',
+  protobuf: 'protobuf-confluent',
+  json: 'json-confluent',
 }
 
 /** The systems a SQL table can be placed on, in order of preference when a dataset has several locations. */
@@ -61,10 +69,11 @@ function kafkaOptions(
   input: DatasetTableInput,
   upsert: boolean,
 ): Record<string, string> {
-  if (resolved.value.format !== 'avro')
+  const format = CONFLUENT_FORMAT_OF[resolved.value.format]
+  if (format === undefined)
     throw new CatalogTableError(
       resolved.dataset,
-      `its values are ${resolved.value.format}; SQL jobs read and write Avro datasets on Kafka only (Protobuf and JSON are not supported yet)`,
+      `its values are ${resolved.value.format}; SQL jobs read and write Avro, Protobuf and JSON Schema datasets on Kafka`,
     )
   const servers = location.cluster.properties['bootstrap.servers']
   if (typeof servers !== 'string')
@@ -76,11 +85,14 @@ function kafkaOptions(
     connector: upsert ? 'upsert-kafka' : 'kafka',
     topic: String(location.topic),
     'properties.bootstrap.servers': servers,
-    [upsert ? 'value.format' : 'format']: 'avro-confluent',
+    [upsert ? 'value.format' : 'format']: format,
     ...(upsert ? { 'key.format': 'json' } : {}),
-    ...(input.registryUrl === undefined ? {} : { 'avro-confluent.url': input.registryUrl }),
-    'avro-confluent.subject': resolved.value.schema?.subject ?? `${resolved.dataset}-value`,
-    'avro-confluent.schema': input.valueSchema,
+    ...(input.registryUrl === undefined ? {} : { [`${format}.url`]: input.registryUrl }),
+    [`${format}.subject`]: resolved.value.schema?.subject ?? `${resolved.dataset}-value`,
+    [`${format}.schema`]: input.valueSchema,
+    ...(format === 'protobuf-confluent' && resolved.value.message !== undefined
+      ? { [`${format}.message`]: resolved.value.message }
+      : {}),
   }
 }
 

@@ -2,7 +2,7 @@ import { JoinOperator, type JoinSide } from '../../engine/index.ts'
 import { type CompileOptions, compilePredicate } from '../compile/compile-expression.ts'
 import { compileKeyExtractor } from '../compile/key-extractor.ts'
 import type { JoinNode, LogicalNode } from '../plan/nodes.ts'
-import { timeAttributeOf } from '../types/logical-type.ts'
+import { windowColumn } from '../plan/window-columns.ts'
 
 /**
  * The engine join for a logical join. When a pair of equi-join keys is the `window_end` of an event-time window
@@ -30,26 +30,7 @@ export function joinOperator(node: JoinNode, compile: CompileOptions): JoinOpera
   })
 }
 
-/**
- * Whether `field` of `node` is, unchanged, the window_end of an event-time window aggregate or window TVF:
- * those emit no row of a window after the watermark has passed its end (late rows go to dead letters).
- */
+/** Whether `field` of `node` is, unchanged, the window_end of an event-time window aggregate or window TVF. */
 function isWindowEnd(node: LogicalNode, field: number): boolean {
-  switch (node.kind) {
-    case 'filter':
-      return isWindowEnd(node.input, field)
-    case 'project': {
-      const expr = node.exprs[field]
-      return expr?.kind === 'input' && isWindowEnd(node.input, expr.index)
-    }
-    case 'windowAggregate':
-    case 'windowTableFunction':
-      // Both end in window_start, window_end, window_time.
-      return (
-        field === node.schema.length - 2 &&
-        timeAttributeOf(node.input.schema[node.timeField]!.type) === 'rowtime'
-      )
-    default:
-      return false
-  }
+  return windowColumn(node, field)?.column === 'window_end'
 }

@@ -1,5 +1,5 @@
 import { parseDuration } from '../../connectors/datagen/options.ts'
-import { createSink, openSource } from '../../connectors/engine/factory.ts'
+import { createSink, openSource, upsertKeyOf } from '../../connectors/engine/factory.ts'
 import {
   boundedOutOfOrderness,
   CalcOperator,
@@ -25,6 +25,7 @@ import {
   type WatermarkStrategy,
   WindowAggregateOperator,
   WindowTableFunctionOperator,
+  WindowTopNOperator,
 } from '../../engine/index.ts'
 import { compileComparator } from '../compile/comparator.ts'
 import {
@@ -43,6 +44,7 @@ import type {
   WindowAggregateNode,
 } from '../plan/nodes.ts'
 import { engineAggregates } from './aggregates.ts'
+import { ChangelogNormalizeOperator } from './changelog-normalize.ts'
 import { connectorTable } from './connector-table.ts'
 import { UnsupportedPlanError } from './errors.ts'
 import { joinOperator } from './join.ts'
@@ -176,17 +178,29 @@ export class PhysicalTranslator {
           descending: key.descending,
           nullsFirst: key.nullsFirst,
         }))
-        // The engine's Top-N always starts at rank 1; an offset (rankStart > 1) would need a filter on the rank.
-        if (node.rankStart !== 1) throw new UnsupportedPlanError('Top-N with a rank offset (row_num > 1)')
+        const compare = compileComparator(fields, compile).fn
+        const { partitionKeys, rankStart, rankEnd, outputRank, window } = node
+        const input = await this.exchangeByKey(await this.translate(node.input), partitionKeys)
+        if (window !== undefined) {
+          const operator = new WindowTopNOperator({
+            partitionBy: partitionKeys,
+            windowEnd: window.end,
+            compare,
+            rankStart,
+            rankEnd,
+            outputRank,
+          })
+          return this.operator('window-top-n', operator, input)
+        }
         const operator = new TopNOperator({
-          partitionBy: node.partitionKeys,
-          compare: compileComparator(fields, compile).fn,
-          limit: node.rankEnd,
-          outputRank: node.outputRank,
+          partitionBy: partitionKeys,
+          compare,
+          limit: rankEnd,
+          rankStart,
+          outputRank,
           input: isInsertOnly(node.input.changelog) ? 'insert-only' : 'changelog',
         })
-        const input = await this.translate(node.input)
-        return this.operator('top-n', operator, await this.exchangeByKey(input, node.partitionKeys))
+        return this.operator('top-n', operator, input)
       }
       case 'deduplicate': {
         const operator = new DeduplicateOperator({
@@ -246,25 +260,51 @@ export class PhysicalTranslator {
     })
     const columns = stored.map((i) => node.table.columns[i]!)
     const table = connectorTable({ ...node.table, columns }, node.options)
-    const source = new YieldingSource(
-      await openSource(table, projection, this.options.connectorContext ?? {}),
-    )
+    const upsertKey = upsertKeyOf(table)
+    // An upsert scan also reads its key columns (after the projected ones) to normalize its changelog.
+    const read =
+      upsertKey === undefined
+        ? projection
+        : [...projection, ...upsertKey.filter((column) => !projection.includes(column))]
+    const source = new YieldingSource(await openSource(table, read, this.options.connectorContext ?? {}))
     const watermark = node.watermark
     const rowWatermark =
       watermarkOf ??
       (watermark === undefined ? undefined : boundedOutOfOrderness(watermark.field, watermark.delayMs))
     const name = this.name(`scan-${node.table.name}`)
     this.sourceNodes.push(name)
-    const stream = this.builder.source(
+    const scanned = this.builder.source(
       name,
       source,
       rowWatermark === undefined ? {} : { watermarks: watermarkStrategy(rowWatermark, this.sessionOptions) },
     )
+    const stream =
+      upsertKey === undefined
+        ? scanned
+        : await this.normalizeUpserts(
+            scanned,
+            upsertKey.map((column) => read.indexOf(column)),
+            projection.length,
+          )
     if (node.filters.length === 0) return stream
     const compile = this.compileOptions()
     const filters = node.filters.map((condition) => compilePredicate(condition, compile).fn)
     const filter = (row: Row): boolean => filters.every((passes) => passes(row))
     return this.operator('scan-filter', new CalcOperator({ filter }), stream)
+  }
+
+  /**
+   * Flink's ChangelogNormalize behind an upsert scan: rows of a key meet in one subtask, which turns them
+   * into +I/-U/+U/-D; key columns read only for it are then dropped (the scan's rows are `width` wide).
+   */
+  private async normalizeUpserts(input: Stream, key: readonly number[], width: number): Promise<Stream> {
+    const normalized = this.operator(
+      'changelog-normalize',
+      new ChangelogNormalizeOperator(key),
+      await this.exchangeByKey(input, key),
+    )
+    if (key.every((field) => field < width)) return normalized
+    return this.operator('drop-key', new CalcOperator({ project: (row) => row.slice(0, width) }), normalized)
   }
 
   /**

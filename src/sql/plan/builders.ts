@@ -27,6 +27,7 @@ import type {
   LookupKeySource,
   ProjectNode,
   RankNode,
+  RankWindow,
   RowNumberNode,
   ScanNode,
   Schema,
@@ -44,8 +45,8 @@ import type {
 /**
  * Node constructors. Each derives the output schema and the changelog mode the way Flink's planner does:
  * a group aggregate emits updates (I, UB, UA; D too when its input retracts), a window aggregate and a
- * keep-first deduplication on processing time emit inserts only, a Top-N emits every kind, an inner join of
- * two insert-only inputs stays insert-only while outer joins retract.
+ * keep-first deduplication on processing time emit inserts only, a Top-N emits every kind (a window Top-N
+ * inserts only), an inner join of two insert-only inputs stays insert-only while outer joins retract.
  */
 
 const CHANGE_ORDER: readonly ChangeKind[] = ['I', 'UB', 'UA', 'D']
@@ -284,6 +285,7 @@ export function lookupJoin(
 
 export const RANK_FIELD_TYPE = types.bigint(false)
 
+/** A Top-N; with `window`, a window Top-N, which emits each window's final ranks as inserts. */
 export function rank(
   input: LogicalNode,
   partitionKeys: readonly number[],
@@ -291,10 +293,11 @@ export function rank(
   rankStart: number,
   rankEnd: number,
   rankName: string | undefined,
+  window?: RankWindow,
 ): RankNode {
   const rankField = rankName === undefined ? [] : [{ name: rankName, type: RANK_FIELD_TYPE }]
-  return {
-    kind: 'rank',
+  const node = {
+    kind: 'rank' as const,
     input,
     partitionKeys,
     orderKeys,
@@ -302,8 +305,14 @@ export function rank(
     rankEnd,
     outputRank: rankName !== undefined,
     schema: [...input.schema, ...rankField],
-    changelog: ALL_CHANGES,
+    changelog: window === undefined ? ALL_CHANGES : INSERT_ONLY,
   }
+  return window === undefined ? node : { ...node, window }
+}
+
+/** The name of a Top-N's row-number field, when it outputs one. */
+export function rankName(node: RankNode): string | undefined {
+  return node.outputRank ? node.schema[node.schema.length - 1]!.name : undefined
 }
 
 export function deduplicate(
@@ -414,7 +423,8 @@ export function withInputs(node: LogicalNode, inputs: readonly LogicalNode[]): L
         node.orderKeys,
         node.rankStart,
         node.rankEnd,
-        node.outputRank ? node.schema[node.schema.length - 1]!.name : undefined,
+        rankName(node),
+        node.window,
       )
     case 'deduplicate':
       return deduplicate(first!, node.keys, node.keep, node.timeField, node.timeAttribute, node.miniBatch)

@@ -175,6 +175,59 @@ describe('EXPLAIN plan shapes', () => {
     `)
   })
 
+  it('window Top-N over a TUMBLE aggregate is an insert-only WindowRank', async () => {
+    expect(
+      await shape(`
+        SELECT * FROM (
+          SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rownum
+          FROM (SELECT window_start, window_end, auction, SUM(price) AS price, COUNT(*) AS cnt
+                FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '10' MINUTES))
+                GROUP BY window_start, window_end, auction))
+        WHERE rownum <= 3`),
+    ).toMatchInlineSnapshot(`
+      "
+      WindowRank(window=[TUMBLE(win_start=[window_start], win_end=[window_end], size=[10 min])], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[], orderBy=[price DESC], outputRank=[true], changelogMode=[I])
+      +- Project(select=[window_start, window_end, auction, price, cnt], changelogMode=[I])
+         +- WindowAggregate(groupBy=[auction], window=[TUMBLE(time_col=[dateTime], size=[10 min])], select=[auction, SUM(price) AS price, COUNT(*) AS cnt, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+            +- TableSourceScan(table=[bid], fields=[auction, price, dateTime], watermark=[dateTime - 4 s], changelogMode=[I])
+      "
+    `)
+  })
+
+  it('window Top-N with a rank offset straight after a window TVF', async () => {
+    expect(
+      await shape(`
+        SELECT auction, price, window_start FROM (
+          SELECT *, ROW_NUMBER() OVER (PARTITION BY auction, window_end, window_start ORDER BY price DESC) AS rn
+          FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '5' SECOND, INTERVAL '10' SECOND)))
+        WHERE rn BETWEEN 2 AND 3`),
+    ).toMatchInlineSnapshot(`
+      "
+      Project(select=[auction, price, window_start], changelogMode=[I])
+      +- WindowRank(window=[HOP(win_start=[window_start], win_end=[window_end], size=[10 s], slide=[5 s])], rankType=[ROW_NUMBER], rankRange=[rankStart=2, rankEnd=3], partitionBy=[auction], orderBy=[price DESC], outputRank=[false], changelogMode=[I])
+         +- WindowTableFunction(window=[HOP(time_col=[dateTime], size=[10 s], slide=[5 s])], changelogMode=[I])
+            +- TableSourceScan(table=[bid], fields=[auction, price, dateTime], watermark=[dateTime - 4 s], changelogMode=[I])
+      "
+    `)
+  })
+
+  it('a Top-N partitioned by window_end alone stays an updating Rank', async () => {
+    expect(
+      await shape(`
+        SELECT auction, price FROM (
+          SELECT *, ROW_NUMBER() OVER (PARTITION BY window_end ORDER BY price DESC) AS rn
+          FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '10' SECOND)))
+        WHERE rn > 1 AND rn <= 3`),
+    ).toMatchInlineSnapshot(`
+      "
+      Project(select=[auction, price], changelogMode=[I,UB,UA,D])
+      +- Rank(rankType=[ROW_NUMBER], rankRange=[rankStart=2, rankEnd=3], partitionBy=[window_end], orderBy=[price DESC], outputRank=[false], changelogMode=[I,UB,UA,D])
+         +- WindowTableFunction(window=[TUMBLE(time_col=[dateTime], size=[10 s])], changelogMode=[I])
+            +- TableSourceScan(table=[bid], fields=[auction, price, dateTime], watermark=[dateTime - 4 s], changelogMode=[I])
+      "
+    `)
+  })
+
   it('deduplication keeping the first row per key on processing time is insert-only', async () => {
     expect(
       await shape(`

@@ -67,6 +67,8 @@ function nodeName(node: LogicalNode): string {
       return 'TableSourceScan'
     case 'aggregate':
       return 'GroupAggregate'
+    case 'rank':
+      return node.window === undefined ? 'Rank' : 'WindowRank'
     default:
       return node.kind.charAt(0).toUpperCase() + node.kind.slice(1)
   }
@@ -112,13 +114,15 @@ function describe(node: LogicalNode): Attribute[] {
     case 'project':
       return [['select', selectList(node.exprs, node.input.schema, node.schema)]]
     case 'windowTableFunction':
-      return [['window', windowText(node.window, node.input.schema[node.timeField]!.name, node.input.schema)]]
+      return [
+        ['window', windowText(node.window, timeColumn(node.input.schema, node.timeField), node.input.schema)],
+      ]
     case 'aggregate':
     case 'windowAggregate': {
       const input = node.input.schema
       const attributes: Attribute[] = [['groupBy', names(input, node.groupKeys)]]
       if (node.kind === 'windowAggregate')
-        attributes.push(['window', windowText(node.window, input[node.timeField]!.name, input)])
+        attributes.push(['window', windowText(node.window, timeColumn(input, node.timeField), input)])
       if (node.groupSets !== undefined)
         attributes.push(['groupingSets', node.groupSets.map((set) => `(${names(input, set)})`).join(', ')])
       const outputs = [
@@ -160,14 +164,26 @@ function describe(node: LogicalNode): Attribute[] {
       if (node.residual !== undefined) attributes.push(['where', expr(node.residual, node.schema)])
       return attributes
     }
-    case 'rank':
-      return [
+    case 'rank': {
+      const input = node.input.schema
+      const window = node.window
+      const attributes: Attribute[] = []
+      let partitionKeys = node.partitionKeys
+      if (window !== undefined) {
+        // Like Flink's WindowRank: the window columns show in the window, not among the partition keys.
+        const columns = `win_start=[${input[window.start]!.name}], win_end=[${input[window.end]!.name}]`
+        attributes.push(['window', windowText(window.spec, columns)])
+        partitionKeys = partitionKeys.filter((key) => key !== window.start && key !== window.end)
+      }
+      attributes.push(
         ['rankType', 'ROW_NUMBER'],
         ['rankRange', `rankStart=${node.rankStart}, rankEnd=${node.rankEnd}`],
-        ['partitionBy', names(node.input.schema, node.partitionKeys)],
-        ['orderBy', orderText(node.orderKeys, node.input.schema)],
+        ['partitionBy', names(input, partitionKeys)],
+        ['orderBy', orderText(node.orderKeys, input)],
         ['outputRank', String(node.outputRank)],
-      ]
+      )
+      return attributes
+    }
     case 'deduplicate':
       return [
         ['keep', node.keep === 'first' ? 'FirstRow' : 'LastRow'],
@@ -218,19 +234,29 @@ function orderText(keys: readonly SortKey[], schema: Schema): string {
     .join(', ')
 }
 
-function windowText(window: WindowSpec, timeColumn: string, schema: Schema): string {
+function timeColumn(schema: Schema, timeField: number): string {
+  return `time_col=[${schema[timeField]!.name}]`
+}
+
+/**
+ * `columns` names the window's columns: its time column where the window is assigned, window_start and
+ * window_end where an operator works on assigned windows. `schema` is the one SESSION partition keys index.
+ */
+function windowText(window: WindowSpec, columns: string, schema?: Schema): string {
   const offset = (ms: number) => (ms === 0 ? '' : `, offset=[${duration(ms)}]`)
   switch (window.type) {
     case 'TUMBLE':
-      return `TUMBLE(time_col=[${timeColumn}], size=[${duration(window.sizeMs)}]${offset(window.offsetMs)})`
+      return `TUMBLE(${columns}, size=[${duration(window.sizeMs)}]${offset(window.offsetMs)})`
     case 'HOP':
-      return `HOP(time_col=[${timeColumn}], size=[${duration(window.sizeMs)}], slide=[${duration(window.slideMs)}]${offset(window.offsetMs)})`
+      return `HOP(${columns}, size=[${duration(window.sizeMs)}], slide=[${duration(window.slideMs)}]${offset(window.offsetMs)})`
     case 'CUMULATE':
-      return `CUMULATE(time_col=[${timeColumn}], max_size=[${duration(window.maxSizeMs)}], step=[${duration(window.stepMs)}]${offset(window.offsetMs)})`
+      return `CUMULATE(${columns}, max_size=[${duration(window.maxSizeMs)}], step=[${duration(window.stepMs)}]${offset(window.offsetMs)})`
     case 'SESSION': {
       const partition =
-        window.partitionKeys.length === 0 ? '' : `, partition_keys=[${names(schema, window.partitionKeys)}]`
-      return `SESSION(time_col=[${timeColumn}], gap=[${duration(window.gapMs)}]${partition})`
+        schema === undefined || window.partitionKeys.length === 0
+          ? ''
+          : `, partition_keys=[${names(schema, window.partitionKeys)}]`
+      return `SESSION(${columns}, gap=[${duration(window.gapMs)}]${partition})`
     }
   }
 }

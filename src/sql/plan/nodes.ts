@@ -195,7 +195,8 @@ export interface SortKey {
 
 /**
  * Top-N: ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) filtered to ranks rankStart..rankEnd. Output = input
- * fields, plus the row number when `outputRank`.
+ * fields, plus the row number when `outputRank`. With a `window` it is a window Top-N (Flink's WindowRank):
+ * it ranks the rows of each event-time window once the window closes and emits inserts only.
  */
 export interface RankNode extends NodeBase {
   readonly kind: 'rank'
@@ -205,6 +206,17 @@ export interface RankNode extends NodeBase {
   readonly rankStart: number
   readonly rankEnd: number
   readonly outputRank: boolean
+  readonly window?: RankWindow
+}
+
+/**
+ * The event-time window a window Top-N ranks in: the window of the aggregate or window TVF its input comes
+ * from, and the input positions of that window's window_start and window_end (both among the partition keys).
+ */
+export interface RankWindow {
+  readonly spec: WindowSpec
+  readonly start: number
+  readonly end: number
 }
 
 /**

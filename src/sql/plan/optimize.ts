@@ -13,11 +13,12 @@ import { pruneFields } from './rules/prune-fields.ts'
 import { splitDistinctAggregate } from './rules/split-distinct.ts'
 import { transformUp } from './rules/transform.ts'
 import { fuseWindowAggregate } from './rules/window-aggregate.ts'
+import { rankWithinWindows } from './rules/window-rank.ts'
 
 /**
- * The logical rule pass, in order: window TVF + aggregate fusion, split-distinct (when enabled), filter
- * push-down into scans, projection push-down (field pruning), then the aggregation strategy (local/global
- * phases, mini-batch). Options are the plan's own (the session options when it was planned).
+ * The logical rule pass, in order: window TVF + aggregate fusion, window Top-N, split-distinct (when
+ * enabled), filter push-down into scans, projection push-down (field pruning), then the aggregation strategy
+ * (local/global phases, mini-batch). Options are the plan's own (the session options when it was planned).
  */
 export function optimize(plan: LogicalPlan): LogicalPlan {
   const { options } = plan
@@ -25,6 +26,7 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
   const splitDistinct = splitDistinctEnabled(options)
   const rewrite = (root: LogicalNode): LogicalNode => {
     let node = transformUp(root, fuseWindowAggregate)
+    node = transformUp(node, rankWithinWindows)
     if (splitDistinct) node = transformUp(node, (n) => splitDistinctAggregate(n, options))
     node = pruneFields(pushDownFilters(node))
     return transformUp(node, (n) => markAggregateStrategy(n, miniBatch, phases))

@@ -18,16 +18,24 @@ export function checkSinkChangelog(sink: SinkNode, span: SourceSpan): void {
     CHANGELOG_CONNECTORS.has(table.connector.options.connector ?? '')
   if (acceptsUpdates) return
   const producer = updateProducer(sink.input)
+  const windowed =
+    producer.kind === 'rank'
+      ? 'a window Top-N (PARTITION BY the window_start and window_end of a window aggregate or window TVF)'
+      : 'a window aggregation (TUMBLE/HOP/CUMULATE)'
   invalid(
     span,
-    `table ${table.name} is append-only and cannot consume the update changes (${sink.input.changelog.join(',')}) produced by ${producer}`,
-    'write to a table with a PRIMARY KEY (an upsert sink), or use a window aggregation (TUMBLE/HOP/CUMULATE), which emits final results only',
+    `table ${table.name} is append-only and cannot consume the update changes (${sink.input.changelog.join(',')}) produced by ${describeProducer(producer)}`,
+    `write to a table with a PRIMARY KEY (an upsert sink), or use ${windowed}, which emits final results only`,
   )
 }
 
 /** The node closest to the sources that turns an insert-only stream into updates. */
-function updateProducer(node: LogicalNode): string {
+function updateProducer(node: LogicalNode): LogicalNode {
   for (const input of inputsOfNode(node)) if (!isInsertOnly(input.changelog)) return updateProducer(input)
+  return node
+}
+
+function describeProducer(node: LogicalNode): string {
   switch (node.kind) {
     case 'aggregate':
       return 'a GROUP BY aggregation (GroupAggregate)'

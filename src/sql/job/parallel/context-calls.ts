@@ -1,6 +1,6 @@
 import type { SchemaRegistrar } from '../../../connectors/engine/avro-confluent.ts'
 import type { ConnectorContext } from '../../../connectors/engine/context.ts'
-import type { RegisteredSchema, SchemaSource } from '../../../formats/index.ts'
+import type { RegisteredSchema, SchemaSource, SchemaType } from '../../../formats/index.ts'
 import { type SerializedError, serializeError } from './messages.ts'
 
 /**
@@ -11,7 +11,10 @@ import { type SerializedError, serializeError } from './messages.ts'
 export type ContextCall =
   | { readonly method: 'schemaById'; readonly args: [id: number] }
   | { readonly method: 'schemaBySubjectVersion'; readonly args: [subject: string, version: number] }
-  | { readonly method: 'registerSchema'; readonly args: [subject: string, schema: string] }
+  | {
+      readonly method: 'registerSchema'
+      readonly args: [subject: string, schema: string, schemaType?: SchemaType]
+    }
 
 export interface ContextCallRequest {
   readonly type: 'contextCall'
@@ -94,8 +97,8 @@ export class ContextCaller {
           RegisteredSchema | undefined
         >,
     }
-    const schemaRegistrar: SchemaRegistrar = (subject, schema) =>
-      this.call({ method: 'registerSchema', args: [subject, schema] }) as Promise<number>
+    const schemaRegistrar: SchemaRegistrar = (subject, schema, schemaType) =>
+      this.call({ method: 'registerSchema', args: [subject, schema, schemaType] }) as Promise<number>
     return {
       ...(shared.schemaSource ? { schemaSource } : {}),
       ...(shared.schemaRegistrar ? { schemaRegistrar } : {}),

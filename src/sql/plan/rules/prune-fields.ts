@@ -188,6 +188,7 @@ function prune(node: LogicalNode, required: ReadonlySet<number>): Pruned {
         ]),
       )
       const keepRank = node.outputRank && required.has(width)
+      const window = node.window
       const ranked = plan.rank(
         child.node,
         node.partitionKeys.map((key) => child.mapping.get(key)!),
@@ -195,6 +196,9 @@ function prune(node: LogicalNode, required: ReadonlySet<number>): Pruned {
         node.rankStart,
         node.rankEnd,
         keepRank ? node.schema[width]!.name : undefined,
+        window === undefined
+          ? undefined
+          : { ...window, start: child.mapping.get(window.start)!, end: child.mapping.get(window.end)! },
       )
       const mapping = new Map(child.mapping)
       if (keepRank) mapping.set(width, child.node.schema.length)

@@ -1,0 +1,39 @@
+import { timeAttributeOf } from '../types/logical-type.ts'
+import type { LogicalNode, WindowAggregateNode, WindowTableFunctionNode } from './nodes.ts'
+
+/** A field that is, unchanged, one of the window columns of an event-time window. */
+export interface WindowColumn {
+  readonly column: 'window_start' | 'window_end' | 'window_time'
+  /** The window aggregate or window TVF that assigned the window. */
+  readonly source: WindowAggregateNode | WindowTableFunctionNode
+}
+
+/**
+ * Which window column field `field` of `node` is, traced through filters, projections and window Top-Ns to
+ * an event-time window aggregate or window TVF. Such a window emits no row once the watermark has passed its
+ * end (later rows are late), which is what lets window joins and window Top-N free a window's state.
+ */
+export function windowColumn(node: LogicalNode, field: number): WindowColumn | undefined {
+  switch (node.kind) {
+    case 'filter':
+      return windowColumn(node.input, field)
+    case 'project': {
+      const expr = node.exprs[field]
+      return expr?.kind === 'input' ? windowColumn(node.input, expr.index) : undefined
+    }
+    case 'rank':
+      return node.window !== undefined && field < node.input.schema.length
+        ? windowColumn(node.input, field)
+        : undefined
+    case 'windowAggregate':
+    case 'windowTableFunction': {
+      // Both end in window_start, window_end, window_time.
+      const position = field - (node.schema.length - 3)
+      const column = (['window_start', 'window_end', 'window_time'] as const)[position]
+      const eventTime = timeAttributeOf(node.input.schema[node.timeField]!.type) === 'rowtime'
+      return column !== undefined && eventTime ? { column, source: node } : undefined
+    }
+    default:
+      return undefined
+  }
+}
