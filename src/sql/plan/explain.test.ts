@@ -149,6 +149,21 @@ describe('EXPLAIN plan shapes', () => {
     `)
   })
 
+  it('an upsert-kafka scan names the key its changelog is normalized by', async () => {
+    expect(
+      await shape(`
+        CREATE TEMPORARY TABLE stock (sku STRING, warehouse STRING, qty BIGINT, PRIMARY KEY (sku) NOT ENFORCED)
+        WITH ('connector' = 'upsert-kafka', 'topic' = 'stock', 'properties.bootstrap.servers' = 'k:9092',
+              'key.format' = 'json', 'value.format' = 'json');
+        SELECT warehouse, SUM(qty) AS qty FROM stock GROUP BY warehouse`),
+    ).toMatchInlineSnapshot(`
+      "
+      GroupAggregate(groupBy=[warehouse], select=[warehouse, SUM(qty) AS qty], changelogMode=[I,UB,UA,D])
+      +- TableSourceScan(table=[stock], fields=[warehouse, qty], changelogNormalize=[key=[sku]], changelogMode=[I,UB,UA,D])
+      "
+    `)
+  })
+
   it('Top-N per partition', async () => {
     expect(
       await shape(`

@@ -93,6 +93,9 @@ function describe(node: LogicalNode): Attribute[] {
       ]
       if (node.filters.length > 0)
         attributes.push(['filter', node.filters.map((f) => expr(f, node.schema)).join(' AND ')])
+      // An upsert scan's rows meet by key in a ChangelogNormalize, which also reads the key columns.
+      if (node.table.changelog === true && (node.table.primaryKey?.length ?? 0) > 0)
+        attributes.push(['changelogNormalize', `key=[${node.table.primaryKey!.join(', ')}]`])
       if (node.watermark !== undefined)
         attributes.push([
           'watermark',
