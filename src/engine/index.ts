@@ -26,7 +26,12 @@ export { type KeyEncoder, keyEncoder } from './grouping/key-encoder.ts'
 export { hashStateKey } from './hash/value-hash.ts'
 export { CollectSink } from './memory/collect-sink.ts'
 export { MemorySource } from './memory/memory-source.ts'
-export { OperatorMetrics, type OperatorMetricsSnapshot } from './metrics.ts'
+export {
+  OperatorMetrics,
+  type OperatorMetricsSnapshot,
+  type TimeMsPerSecond,
+  timeMsPerSecond,
+} from './metrics.ts'
 export {
   BaseOperator,
   type Operator,

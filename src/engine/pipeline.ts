@@ -8,6 +8,7 @@ import { OperatorNode } from './executor/operator-node.ts'
 import { Signal } from './executor/signal.ts'
 import { SinkNode } from './executor/sink-node.ts'
 import { SourceTask, type SourceTaskSnapshot } from './executor/source-task.ts'
+import { ThreadTime } from './executor/thread-time.ts'
 import { UnroutedDeadLetters } from './executor/unrouted-dead-letters.ts'
 import type { OperatorMetricsSnapshot } from './metrics.ts'
 import type { NodeSpec, Port, Stream } from './pipeline-builder.ts'
@@ -54,6 +55,7 @@ export class Pipeline {
   private readonly sinks: SinkNode[] = []
   private readonly coordinator: CheckpointCoordinator
   private readonly wakeUp = new Signal()
+  private readonly threadTime = new ThreadTime()
   private readonly clock: Clock
   private readonly state: StateBackend
   private failure: { error: unknown } | null = null
@@ -84,6 +86,8 @@ export class Pipeline {
     if (this.running) throw new Error('the pipeline is already running')
     this.running = true
     const timer = this.startPeriodicCheckpoints()
+    const startedAt = performance.now()
+    for (const node of this.nodes()) node.metrics.started(startedAt)
     try {
       await this.openAndRestore()
       const sourcesDone = this.sources.map((task) => task.run())
@@ -96,6 +100,8 @@ export class Pipeline {
     } finally {
       if (timer !== undefined) clearInterval(timer)
       await this.closeAll()
+      const endedAt = performance.now()
+      for (const node of this.nodes()) node.metrics.stopped(endedAt)
     }
     if (this.failure !== null) throw this.failure.error
     return {
@@ -126,13 +132,19 @@ export class Pipeline {
   }
 
   metrics(): OperatorMetricsSnapshot[] {
-    return [...this.sources, ...this.operators, ...this.sinks].map((node) => node.metrics.snapshot())
+    const now = performance.now()
+    return this.nodes().map((node) => node.metrics.snapshot(now))
+  }
+
+  private nodes(): readonly (SourceTask | OperatorNode | SinkNode)[] {
+    return [...this.sources, ...this.operators, ...this.sinks]
   }
 
   private wire(specs: readonly NodeSpec[]): void {
     const consumers = new Map<string, Downstream[]>()
     const edgesFrom = new Map<string, { readonly node: string; readonly input: GateInputRef }[]>()
     const sinkByName = new Map<string, SinkNode>()
+    const operatorByName = new Map<string, OperatorNode>()
     const consumersOf = (node: string, port: Port): Downstream[] => consumers.get(`${node}/${port}`) ?? []
     const connect = (name: string, inputs: readonly Stream[], gate: InputGate): void => {
       inputs.forEach((stream, index) => {
@@ -157,7 +169,15 @@ export class Pipeline {
       if (spec.kind === 'sink') {
         const capacity = this.options.sinkQueueCapacity ?? 16
         const fail = (error: unknown): void => this.fail(error)
-        const sink = new SinkNode(spec.name, spec.sink, capacity, this.coordinator, this.wakeUp, fail)
+        const sink = new SinkNode(
+          spec.name,
+          spec.sink,
+          capacity,
+          this.coordinator,
+          this.wakeUp,
+          fail,
+          this.threadTime,
+        )
         this.sinks.unshift(sink)
         sinkByName.set(spec.name, sink)
         connect(spec.name, spec.inputs, new InputGate(sink, spec.inputs.length, onUnblocked))
@@ -173,11 +193,13 @@ export class Pipeline {
           mainOutput(spec.name),
           deadLetters,
           this.coordinator,
+          this.threadTime,
         )
         this.operators.unshift(node)
+        operatorByName.set(spec.name, node)
         connect(spec.name, spec.inputs, new InputGate(node, spec.inputs.length, onUnblocked))
       } else {
-        const { gates, sinks } = reachableFrom(spec.name, edgesFrom, sinkByName)
+        const { gates, sinks, nodes } = reachableFrom(spec.name, edgesFrom, sinkByName)
         const canPush = (): boolean =>
           sinks.every((sink) => !sink.saturated) && gates.every(({ gate, index }) => !gate.isBlocked(index))
         const environment = {
@@ -186,11 +208,12 @@ export class Pipeline {
           wakeUp: this.wakeUp,
           canPush,
           stopped: () => this.stopped,
+          threadTime: this.threadTime,
         }
         const strategy = spec.options.watermarks ?? null
-        this.sources.unshift(
-          new SourceTask(spec.name, spec.source, mainOutput(spec.name), strategy, environment),
-        )
+        const task = new SourceTask(spec.name, spec.source, mainOutput(spec.name), strategy, environment)
+        task.drive([...nodes].flatMap((node) => operatorByName.get(node)?.backPressure ?? []))
+        this.sources.unshift(task)
       }
     }
   }
@@ -249,22 +272,27 @@ export class Pipeline {
   }
 }
 
-/** The sinks and gate inputs downstream of node `name`: the places that can make its source wait. */
+/**
+ * What lies downstream of node `name`: the sinks and gate inputs, the places that can make its source wait,
+ * and the names of all nodes, which its source's loop runs.
+ */
 function reachableFrom(
   name: string,
   edgesFrom: ReadonlyMap<string, readonly { readonly node: string; readonly input: GateInputRef }[]>,
   sinkByName: ReadonlyMap<string, SinkNode>,
-): { gates: GateInputRef[]; sinks: SinkNode[] } {
+): { gates: GateInputRef[]; sinks: SinkNode[]; nodes: Set<string> } {
   const gates: GateInputRef[] = []
   const sinks = new Set<SinkNode>()
+  const nodes = new Set<string>()
   const visit = (node: string): void => {
     const sink = sinkByName.get(node)
     if (sink !== undefined) sinks.add(sink)
     for (const edge of edgesFrom.get(node) ?? []) {
       gates.push(edge.input)
+      nodes.add(edge.node)
       visit(edge.node)
     }
   }
   visit(name)
-  return { gates, sinks: [...sinks] }
+  return { gates, sinks: [...sinks], nodes }
 }

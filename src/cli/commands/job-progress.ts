@@ -1,10 +1,11 @@
-import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
+import { type OperatorMetricsSnapshot, timeMsPerSecond } from '../../engine/index.ts'
 import type { JobProgress, JobResult } from '../../sql/job/index.ts'
 
 /**
  * The live progress of `weir sql run` on stderr: one line per interval (records read, records/s, the sinks'
  * watermark) and, with `perOperator`, a line per engine node (records in/out and their rates, watermark and
- * how far it trails the sources', state entries, late records, dead letters).
+ * how far it trails the sources', state entries, late records, dead letters, and the shares of the interval
+ * it was busy, back-pressured and idle, in percent: Flink's busy/backPressured/idleTimeMsPerSecond ÷ 10).
  */
 export class ProgressReporter {
   private last: { at: number; recordsIn: number; nodes: Map<string, OperatorMetricsSnapshot> } = {
@@ -51,6 +52,7 @@ export class ProgressReporter {
       Number.isFinite(node.watermark) && Number.isFinite(sourceWatermark)
         ? ` (${((sourceWatermark - node.watermark) / 1000).toFixed(1)} s behind)`
         : ''
+    const time = timeMsPerSecond(node, before, seconds * 1000)
     return [
       `  ${node.name}:`,
       `in ${node.recordsIn} (${inRate}/s)`,
@@ -59,6 +61,9 @@ export class ProgressReporter {
       `state ${node.stateEntries}`,
       `late ${node.lateRecords}`,
       `dead letters ${node.deadLetters}`,
+      `busy ${percent(time.busyTimeMsPerSecond)}`,
+      `backpressured ${percent(time.backPressuredTimeMsPerSecond)}`,
+      `idle ${percent(time.idleTimeMsPerSecond)}`,
     ].join('  ')
   }
 }
@@ -67,4 +72,8 @@ export function formatWatermark(watermark: number): string {
   if (watermark === Number.NEGATIVE_INFINITY) return 'none'
   if (watermark === Number.POSITIVE_INFINITY) return 'end of input'
   return new Date(watermark).toISOString()
+}
+
+function percent(msPerSecond: number): string {
+  return `${Math.round(msPerSecond / 10)}%`
 }

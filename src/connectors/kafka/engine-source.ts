@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin, Kafka } from 'kafkajs'
 import { DeadLetterQueue, type DeadLetter as KafkaDeadLetter } from '../../client/dead-letter.ts'
 import {
@@ -102,8 +101,13 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     if (this.stops?.allReached() === true) return null
     const batches = this.batches!
     this.nextBatch ??= batches.next()
-    const pollTimeout = sleep(this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 'timeout' as const)
-    const next = await Promise.race([this.nextBatch, pollTimeout])
+    // A timer per pull, cleared when the batch wins: thousands of pending timers a second would outlive
+    // young-generation collections.
+    let timer: NodeJS.Timeout | undefined
+    const pollTimeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(resolve, this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 'timeout')
+    })
+    const next = await Promise.race([this.nextBatch, pollTimeout]).finally(() => clearTimeout(timer))
     if (next === 'timeout') return { partition: this.partitions()[0] ?? 0, batch: insertBatch([]) }
     this.nextBatch = undefined
     // The topic ends only when the reader is closed; a stream source never reports end of input.

@@ -4,17 +4,20 @@ import { OperatorMetrics } from '../metrics.ts'
 import type { Operator, Output } from '../operator.ts'
 import { type Batch, insertBatch, type Row } from '../rows.ts'
 import type { StateBackend } from '../state/keyed-state.ts'
+import { BackPressure } from './back-pressure.ts'
 import type { CheckpointCoordinator } from './checkpoint-coordinator.ts'
 import type { Downstream } from './downstream.ts'
 import type { GateConsumer } from './input-gate.ts'
+import type { ThreadTime } from './thread-time.ts'
 
 /**
- * Runs one operator: counts what goes in and out, forwards control events after the operator has reacted to
- * them, acknowledges barriers with the operator's snapshot, and ships dead letters on their own edge as one
- * batch per operator call.
+ * Runs one operator: counts what goes in and out, times its work, forwards control events after the operator
+ * has reacted to them, acknowledges barriers with the operator's snapshot, and ships dead letters on their own
+ * edge as one batch per operator call.
  */
 export class OperatorNode implements GateConsumer, Output, DeadLetters {
   readonly metrics: OperatorMetrics
+  readonly backPressure: BackPressure
   private deadLetterRows: Row[] = []
 
   constructor(
@@ -23,8 +26,10 @@ export class OperatorNode implements GateConsumer, Output, DeadLetters {
     private readonly output: Downstream,
     private readonly deadLetterOutput: Downstream,
     private readonly coordinator: CheckpointCoordinator,
+    private readonly threadTime: ThreadTime,
   ) {
     this.metrics = new OperatorMetrics(name, () => operator.stateEntries())
+    this.backPressure = new BackPressure(this.metrics)
   }
 
   open(state: StateBackend, clock: Clock): void {
@@ -41,23 +46,38 @@ export class OperatorNode implements GateConsumer, Output, DeadLetters {
   }
 
   batch(batch: Batch, input: number): void {
-    this.metrics.recordsIn += batch.rows.length
-    this.operator.processBatch(batch, input)
-    this.flushDeadLetters()
+    this.threadTime.enter(this.metrics)
+    try {
+      this.metrics.recordsIn += batch.rows.length
+      this.operator.processBatch(batch, input)
+      this.flushDeadLetters()
+    } finally {
+      this.threadTime.leave()
+    }
   }
 
   watermark(timestamp: number): void {
-    this.operator.onWatermark(timestamp)
-    this.flushDeadLetters()
-    this.metrics.watermark = timestamp
-    this.output.watermark(timestamp)
-    this.deadLetterOutput.watermark(timestamp)
+    this.threadTime.enter(this.metrics)
+    try {
+      this.operator.onWatermark(timestamp)
+      this.flushDeadLetters()
+      this.metrics.watermark = timestamp
+      this.output.watermark(timestamp)
+      this.deadLetterOutput.watermark(timestamp)
+    } finally {
+      this.threadTime.leave()
+    }
   }
 
   barrier(checkpointId: number): void {
-    this.coordinator.acknowledge(this.name, checkpointId, this.operator.onBarrier(checkpointId))
-    this.output.barrier(checkpointId)
-    this.deadLetterOutput.barrier(checkpointId)
+    this.threadTime.enter(this.metrics)
+    try {
+      this.coordinator.acknowledge(this.name, checkpointId, this.operator.onBarrier(checkpointId))
+      this.output.barrier(checkpointId)
+      this.deadLetterOutput.barrier(checkpointId)
+    } finally {
+      this.threadTime.leave()
+    }
   }
 
   idle(): void {
@@ -66,11 +86,16 @@ export class OperatorNode implements GateConsumer, Output, DeadLetters {
   }
 
   end(): void {
-    this.operator.onEndOfInput()
-    this.flushDeadLetters()
-    this.coordinator.finish(this.name)
-    this.output.end()
-    this.deadLetterOutput.end()
+    this.threadTime.enter(this.metrics)
+    try {
+      this.operator.onEndOfInput()
+      this.flushDeadLetters()
+      this.coordinator.finish(this.name)
+      this.output.end()
+      this.deadLetterOutput.end()
+    } finally {
+      this.threadTime.leave()
+    }
   }
 
   emit(batch: Batch): void {

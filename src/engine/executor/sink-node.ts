@@ -14,11 +14,13 @@ import type { CheckpointCoordinator } from './checkpoint-coordinator.ts'
 import type { GateConsumer } from './input-gate.ts'
 import { isPromiseLike, pendingOrUndefined } from './promises.ts'
 import type { Signal } from './signal.ts'
+import type { ThreadTime } from './thread-time.ts'
 
 /**
  * Feeds a sink in stream order. A synchronous sink is called directly; once a call returns a promise, later
  * elements wait in a queue until it settles. Sources stop being pulled while the queue holds `capacity`
- * elements or more, so memory stays bounded by roughly capacity × batch size per sink.
+ * elements or more, so memory stays bounded by roughly capacity × batch size per sink. The sink is busy while
+ * a call runs on the thread or is in flight (its I/O); it is never back-pressured, being the end of the line.
  */
 export class SinkNode implements GateConsumer {
   readonly metrics: OperatorMetrics
@@ -36,6 +38,7 @@ export class SinkNode implements GateConsumer {
     private readonly coordinator: CheckpointCoordinator,
     private readonly spaceFreed: Signal,
     private readonly fail: (error: unknown) => void,
+    private readonly threadTime: ThreadTime,
   ) {
     this.metrics = new OperatorMetrics(name)
     this.finished = new Promise((resolve) => {
@@ -96,13 +99,21 @@ export class SinkNode implements GateConsumer {
   }
 
   private run(element: StreamElement): void {
-    const pending: unknown = isBatch(element) ? this.sink.write(element) : this.handle(element)
+    let pending: unknown
+    this.threadTime.enter(this.metrics)
+    try {
+      pending = isBatch(element) ? this.sink.write(element) : this.handle(element)
+    } finally {
+      this.threadTime.leave()
+    }
     if (!isPromiseLike(pending)) return
+    this.metrics.busyTime.start(performance.now())
     this.inFlight = pending
     pending.then(this.resume, this.fail)
   }
 
   private readonly resume = (): void => {
+    this.metrics.busyTime.stop(performance.now())
     this.inFlight = null
     try {
       while (!this.discarded && this.inFlight === null && this.queue.length > 0) this.run(this.queue.shift()!)

@@ -150,7 +150,12 @@ function wireExchange(
   })
 }
 
-/** One snapshot per node over all subtasks: counts add up; a node's watermark is its slowest subtask's. */
+/**
+ * One snapshot per node over all subtasks: counts add up; a node's watermark is its slowest subtask's; busy
+ * and back-pressured time are the largest over subtasks and idle time the smallest, as Flink's web UI shows
+ * "Busy (max)" and "Backpressured (max)" on a vertex: one stuck subtask is what matters. So merged times need
+ * not add up to the time the job ran; rate them over wall-clock time (`timeMsPerSecond`'s `elapsedMs`).
+ */
 export function mergeMetrics(
   perSubtask: readonly (readonly OperatorMetricsSnapshot[])[],
 ): OperatorMetricsSnapshot[] {
@@ -170,6 +175,9 @@ export function mergeMetrics(
               deadLetters: seen.deadLetters + node.deadLetters,
               watermark: Math.min(seen.watermark, node.watermark),
               stateEntries: seen.stateEntries + node.stateEntries,
+              busyTimeMs: Math.max(seen.busyTimeMs, node.busyTimeMs),
+              idleTimeMs: Math.min(seen.idleTimeMs, node.idleTimeMs),
+              backPressuredTimeMs: Math.max(seen.backPressuredTimeMs, node.backPressuredTimeMs),
             },
       )
     }

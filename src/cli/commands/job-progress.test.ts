@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
+import { ProgressReporter } from './job-progress.ts'
+
+const sink = (
+  busyTimeMs: number,
+  backPressuredTimeMs: number,
+  idleTimeMs: number,
+): OperatorMetricsSnapshot => ({
+  name: '3-sink-out',
+  recordsIn: 0,
+  recordsOut: 0,
+  lateRecords: 0,
+  deadLetters: 0,
+  watermark: Number.NEGATIVE_INFINITY,
+  stateEntries: 0,
+  busyTimeMs,
+  idleTimeMs,
+  backPressuredTimeMs,
+})
+
+describe('the per-operator progress line', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('shows the shares of the last interval a node was busy, back-pressured and idle', () => {
+    vi.useFakeTimers({ now: 0 })
+    const lines: string[] = []
+    const reporter = new ProgressReporter((line) => lines.push(line), true)
+    const progress = (metrics: OperatorMetricsSnapshot) => ({
+      recordsIn: 0,
+      watermark: 0,
+      metrics: [metrics],
+    })
+    vi.setSystemTime(1_000)
+    reporter.report(progress(sink(100, 800, 100)))
+    vi.setSystemTime(3_000)
+    reporter.report(progress(sink(1_000, 1_700, 300)))
+    // Over the last 2 s: 900 ms busy, 900 ms back-pressured, 200 ms idle.
+    expect(lines[3]).toMatch(/busy 45% {2}backpressured 45% {2}idle 10%$/)
+  })
+})
