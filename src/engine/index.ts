@@ -56,10 +56,16 @@ export {
   type WindowTopNOptions,
   type WindowTopNSnapshot,
 } from './operators/window-top-n.ts'
-export type { ExchangeCredit, ExchangeMessage, ExchangePorts } from './parallel/exchange-protocol.ts'
+export type {
+  ExchangeCredit,
+  ExchangeMessage,
+  ExchangePort,
+  ExchangePorts,
+} from './parallel/exchange-protocol.ts'
 export { ExchangeSink } from './parallel/exchange-sink.ts'
 export { ExchangeSource } from './parallel/exchange-source.ts'
 export { DEFAULT_MAX_PARALLELISM, keyGroup, keyGroupRange, subtaskFor } from './parallel/key-groups.ts'
+export { withLocalChannel } from './parallel/local-channel.ts'
 export { routeByGrouping, routeByKey, subtaskOfKey } from './parallel/route.ts'
 export {
   type CompletedCheckpoint,

@@ -1,7 +1,7 @@
-import type { MessagePort } from 'node:worker_threads'
 import type { Source, SourceChunk } from '../source.ts'
 import { MAX_WATERMARK, MIN_WATERMARK } from '../stream.ts'
-import type { ExchangeCredit, ExchangeMessage } from './exchange-protocol.ts'
+import { decodeBatch } from './batch-codec.ts'
+import type { ExchangeCredit, ExchangeMessage, ExchangePort } from './exchange-protocol.ts'
 
 /** How long a pull waits for a message before returning an empty chunk, so barriers and cancels get through. */
 const POLL_INTERVAL_MS = 50
@@ -22,12 +22,13 @@ export class ExchangeSource implements Source<null> {
   private endedCount = 0
   private wake: (() => void) | null = null
 
-  constructor(private readonly senders: readonly MessagePort[]) {
+  constructor(private readonly senders: readonly ExchangePort[]) {
     this.watermarks = senders.map(() => MIN_WATERMARK)
     this.idle = senders.map(() => false)
     this.ended = senders.map(() => false)
     senders.forEach((port, sender) => {
-      port.on('message', (message: ExchangeMessage) => {
+      port.on('message', (message) => {
+        if (message.type === 'credit') return
         this.queue.push([sender, message])
         this.wake?.()
       })
@@ -43,12 +44,12 @@ export class ExchangeSource implements Source<null> {
     if (next === undefined) return this.endedCount === this.senders.length ? null : NO_ROWS
     const [sender, message] = next
     switch (message.type) {
-      case 'batch': {
-        const credit: ExchangeCredit = { type: 'credit', batches: 1 }
-        this.senders[sender]!.postMessage(credit)
-        this.idle[sender] = false
+      case 'encoded':
+        this.took(sender)
+        return { partition: sender, batch: decodeBatch(message.data) }
+      case 'batch':
+        this.took(sender)
         return { partition: sender, batch: { rows: message.rows, kinds: message.kinds } }
-      }
       case 'watermark':
         this.watermarks[sender] = message.timestamp
         this.idle[sender] = false
@@ -85,6 +86,13 @@ export class ExchangeSource implements Source<null> {
 
   close(): void {
     for (const port of this.senders) port.close()
+  }
+
+  /** A batch from `sender` was taken: its channel has room for one more, and it is not idle. */
+  private took(sender: number): void {
+    const credit: ExchangeCredit = { type: 'credit', batches: 1 }
+    this.senders[sender]!.postMessage(credit)
+    this.idle[sender] = false
   }
 
   private dequeue(): [number, ExchangeMessage] | undefined {

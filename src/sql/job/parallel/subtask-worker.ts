@@ -3,7 +3,7 @@
  * given, builds this subtask's pipeline (with exchanges wired through the coordinator) and runs it.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { ExchangePorts, Pipeline } from '../../../engine/index.ts'
+import { type ExchangePorts, type Pipeline, withLocalChannel } from '../../../engine/index.ts'
 import { StaticTableResolver } from '../../catalog/table-resolver.ts'
 import { buildJobPipeline } from '../job-pipeline.ts'
 import { planJob } from '../plan-job.ts'
@@ -30,7 +30,7 @@ const contextCaller = new ContextCaller(send)
 coordinator.on('message', (message: CoordinatorToWorker) => {
   switch (message.type) {
     case 'exchange':
-      awaitedExchanges.get(message.id)?.(message.ports)
+      awaitedExchanges.get(message.id)?.(withLocalChannel(message.ports, start.index))
       awaitedExchanges.delete(message.id)
       return
     case 'contextReply':
