@@ -100,4 +100,24 @@ describe.each(PARALLELISMS)('GROUP BY with retractions against PostgreSQL, paral
     expect(postgres.rows.length).toBe(3)
     expectSameRows(weir, postgres.rows, shape)
   })
+
+  it('a filter after an update: users leave the result once they pass 5 events, and their keys are deleted', async () => {
+    const shape: ResultShape = { user_id: 'integer', events: 'integer' }
+    // Reaching 6 events, a user's -U (5 events) passes the filter and the +U (6) does not: the upsert sink
+    // must delete the key, as Flink's upsert mode does, not keep the stale 5.
+    const weir = await queryIntoUpsertTopic(
+      {
+        clicks: oracle.clicks,
+        parallelism,
+        select: `SELECT user_id, events FROM (SELECT user_id, COUNT(*) AS events FROM clicks GROUP BY user_id)
+          WHERE events <= 5`,
+        columns: 'user_id BIGINT, events BIGINT',
+      },
+      ['user_id'],
+    )
+    const postgres = await oracle.db.query(`
+      SELECT user_id, count(*) AS events FROM clicks GROUP BY user_id HAVING count(*) <= 5`)
+    expect(postgres.rows.length).toBeGreaterThan(100)
+    expectSameRows(weir, postgres.rows, shape)
+  })
 })

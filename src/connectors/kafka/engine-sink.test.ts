@@ -144,7 +144,7 @@ describe('kafka engine sink', () => {
     )
   })
 
-  it('upsert-kafka: keys by primary key, updates as values, deletes as tombstones, skips -U', async () => {
+  it('upsert-kafka: keys by primary key, updates as values, deletes as tombstones, skips -U before its +U', async () => {
     const topic = await freshTopic(kafka, 'engine-upsert')
     const sink = createSink({
       name: 'latest',
@@ -174,6 +174,51 @@ describe('kafka engine sink', () => {
       'a',
       'b',
       null,
+    ])
+  })
+
+  it('upsert-kafka: a -U without the +U of its key (filtered out after an update) deletes the key', async () => {
+    const topic = await freshTopic(kafka, 'engine-upsert-lone-before')
+    const sink = createSink({
+      name: 'active',
+      columns,
+      primaryKey: ['id'],
+      options: {
+        connector: 'upsert-kafka',
+        topic,
+        'properties.bootstrap.servers': bootstrapServers,
+        'key.format': 'json',
+        'value.format': 'json',
+      },
+    })
+    await sink.write({
+      rows: [
+        [1, 'a', 0],
+        [2, 'b', 0],
+        [2, 'b', 0],
+        [1, 'a', 0],
+        [1, 'c', 0],
+      ],
+      kinds: Uint8Array.of(
+        RowKind.Insert,
+        RowKind.Insert,
+        RowKind.UpdateBefore,
+        RowKind.UpdateBefore,
+        RowKind.UpdateAfter,
+      ),
+    })
+    await sink.close!()
+    const records = await readTopic(kafka, topic, 4)
+    expect(
+      records.map((record) => [
+        String(record.key),
+        record.value === null ? null : JSON.parse(String(record.value)).name,
+      ]),
+    ).toEqual([
+      ['{"id":1}', 'a'],
+      ['{"id":2}', 'b'],
+      ['{"id":2}', null],
+      ['{"id":1}', 'c'],
     ])
   })
 })

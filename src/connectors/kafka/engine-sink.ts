@@ -134,16 +134,28 @@ export class KafkaEngineSink implements Sink<KafkaSinkSnapshot> {
     return batch.rows.map((row) => ({ key: this.keyOf(row), value: this.options.value.encode(row) }))
   }
 
+  /**
+   * Upserts by key. A -U followed by the +U of the same key is left out (the +U overwrites it); a -U on its
+   * own is a tombstone, as in Flink's upsert mode: a filter after an update can pass the -U of a row that
+   * left the result and drop its +U, and that key must then be deleted, not keep its old value.
+   */
   private upsertRecords(batch: Batch): KafkaOutputRecord[] {
     const records: KafkaOutputRecord[] = []
     for (let i = 0; i < batch.rows.length; i++) {
       const kind = kindAt(batch, i)
-      if (kind === RowKind.UpdateBefore) continue
       const row = batch.rows[i]!
-      const value = kind === RowKind.Delete ? null : this.options.value.encode(row)
-      records.push({ key: this.keyOf(row), value })
+      const key = this.keyOf(row)
+      if (kind === RowKind.UpdateBefore && this.updatedNext(batch, i, key)) continue
+      const retracted = kind === RowKind.Delete || kind === RowKind.UpdateBefore
+      records.push({ key, value: retracted ? null : this.options.value.encode(row) })
     }
     return records
+  }
+
+  private updatedNext(batch: Batch, i: number, key: Buffer | null): boolean {
+    if (i + 1 >= batch.rows.length || kindAt(batch, i + 1) !== RowKind.UpdateAfter) return false
+    const nextKey = this.keyOf(batch.rows[i + 1]!)
+    return key === null || nextKey === null ? key === nextKey : key.equals(nextKey)
   }
 
   private keyOf(row: Row): Buffer | null {
