@@ -1,6 +1,7 @@
 import type { ResolvedTable, TableResolver } from '../catalog/table-resolver.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
+import { reuseSourcesOfJob } from '../plan/rules/reuse-source.ts'
 import { type PlannedStatement, SqlSession } from '../session.ts'
 import { printQuery } from './print-query.ts'
 
@@ -44,7 +45,13 @@ export async function planJob(options: PlanJobOptions): Promise<PlannedJob> {
       inserts.push(printQuery(statement.plan))
     }
   }
-  return { statements, inserts, queries, resolvedTables: Object.fromEntries(recorder.resolved) }
+  // The INSERTs run as one pipeline, so a table they all read is opened once for all of them too.
+  return {
+    statements,
+    inserts: reuseSourcesOfJob(inserts),
+    queries,
+    resolvedTables: Object.fromEntries(recorder.resolved),
+  }
 }
 
 /** Remembers what the catalog answered, so that the same answers can be replayed elsewhere. */

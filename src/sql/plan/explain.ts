@@ -25,36 +25,64 @@ export interface ExplainOptions {
  *     Sink(table=[sink], fields=[a, cnt], changelogMode=[I,UB,UA])
  *     +- GroupAggregate(groupBy=[a], select=[a, COUNT(*) AS cnt], changelogMode=[I,UB,UA])
  *        +- TableSourceScan(table=[src], fields=[a], changelogMode=[I])
+ *
+ * A node several parents read (a reused source) is printed in full once, marked `(reuse_id=[n])`, and as
+ * `Reused(reference_id=[n])` wherever else it is read, as Flink prints it.
  */
 export function explain(plan: LogicalPlan | LogicalNode, options: ExplainOptions = {}): string {
   const roots = 'sinks' in plan ? plan.sinks : 'root' in plan ? [plan.root] : [plan]
-  const lines: string[] = []
-  for (const root of roots) printNode(root, '', '', options.schema ?? true, lines)
-  return lines.join('\n')
+  const printer = new TreePrinter(sharedNodes(roots), options.schema ?? true)
+  for (const root of roots) printer.print(root, '', '')
+  return printer.lines.join('\n')
 }
 
-function printNode(
-  node: LogicalNode,
-  lead: string,
-  childLead: string,
-  withSchema: boolean,
-  lines: string[],
-): void {
-  const attributes = describe(node)
-  if (withSchema) attributes.push(['schema', schemaText(node.schema)])
-  attributes.push(['changelogMode', node.changelog.join(',')])
-  lines.push(`${lead}${nodeName(node)}(${attributes.map(([key, value]) => `${key}=[${value}]`).join(', ')})`)
-  const inputs = inputsOfNode(node)
-  inputs.forEach((input, i) => {
-    const last = i === inputs.length - 1
-    printNode(
-      input,
-      `${childLead}${last ? '+- ' : ':- '}`,
-      `${childLead}${last ? '   ' : ':  '}`,
-      withSchema,
-      lines,
-    )
-  })
+/** The nodes read by more than one parent (counting each input edge). */
+function sharedNodes(roots: readonly LogicalNode[]): Set<LogicalNode> {
+  const parents = new Map<LogicalNode, number>()
+  const seen = new Set<LogicalNode>()
+  const visit = (node: LogicalNode): void => {
+    if (seen.has(node)) return
+    seen.add(node)
+    for (const input of inputsOfNode(node)) {
+      parents.set(input, (parents.get(input) ?? 0) + 1)
+      visit(input)
+    }
+  }
+  roots.forEach(visit)
+  return new Set([...parents].flatMap(([node, count]) => (count > 1 ? [node] : [])))
+}
+
+class TreePrinter {
+  readonly lines: string[] = []
+  private readonly reuseIds = new Map<LogicalNode, number>()
+
+  constructor(
+    private readonly shared: ReadonlySet<LogicalNode>,
+    private readonly withSchema: boolean,
+  ) {}
+
+  print(node: LogicalNode, lead: string, childLead: string): void {
+    const printed = this.reuseIds.get(node)
+    if (printed !== undefined) {
+      this.lines.push(`${lead}Reused(reference_id=[${printed}])`)
+      return
+    }
+    const attributes = describe(node)
+    if (this.withSchema) attributes.push(['schema', schemaText(node.schema)])
+    attributes.push(['changelogMode', node.changelog.join(',')])
+    let line = `${lead}${nodeName(node)}(${attributes.map(([key, value]) => `${key}=[${value}]`).join(', ')})`
+    if (this.shared.has(node)) {
+      const id = this.reuseIds.size + 1
+      this.reuseIds.set(node, id)
+      line += `(reuse_id=[${id}])`
+    }
+    this.lines.push(line)
+    const inputs = inputsOfNode(node)
+    inputs.forEach((input, i) => {
+      const last = i === inputs.length - 1
+      this.print(input, `${childLead}${last ? '+- ' : ':- '}`, `${childLead}${last ? '   ' : ':  '}`)
+    })
+  }
 }
 
 function schemaText(schema: Schema): string {

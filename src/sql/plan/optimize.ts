@@ -10,6 +10,7 @@ import {
 import { markAggregateStrategy } from './rules/aggregate-strategy.ts'
 import { pushDownFilters } from './rules/filter-pushdown.ts'
 import { pruneFields } from './rules/prune-fields.ts'
+import { reuseSourceEnabled, reuseSources } from './rules/reuse-source.ts'
 import { splitDistinctAggregate } from './rules/split-distinct.ts'
 import { transformUp } from './rules/transform.ts'
 import { fuseWindowAggregate } from './rules/window-aggregate.ts'
@@ -18,7 +19,8 @@ import { rankWithinWindows } from './rules/window-rank.ts'
 /**
  * The logical rule pass, in order: window TVF + aggregate fusion, window Top-N, split-distinct (when
  * enabled), filter push-down into scans, projection push-down (field pruning), then the aggregation strategy
- * (local/global phases, mini-batch). Options are the plan's own (the session options when it was planned).
+ * (local/global phases, mini-batch); last, source reuse across the whole statement (when enabled, as by
+ * default). Options are the plan's own (the session options when it was planned).
  */
 export function optimize(plan: LogicalPlan): LogicalPlan {
   const { options } = plan
@@ -31,8 +33,9 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
     node = pruneFields(pushDownFilters(node))
     return transformUp(node, (n) => markAggregateStrategy(n, miniBatch, phases))
   }
-  if (plan.kind === 'query') return { ...plan, root: rewrite(plan.root) }
-  return { ...plan, sinks: plan.sinks.map((sink) => asSink(rewrite(sink))) }
+  const reuse = (roots: LogicalNode[]) => (reuseSourceEnabled(options) ? reuseSources(roots) : roots)
+  if (plan.kind === 'query') return { ...plan, root: reuse([rewrite(plan.root)])[0]! }
+  return { ...plan, sinks: reuse(plan.sinks.map(rewrite)).map(asSink) }
 }
 
 function strategyOptions(options: Readonly<Record<string, string>>): {
