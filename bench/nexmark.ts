@@ -9,7 +9,10 @@
  * A query the engine cannot plan yet is reported as "unsupported: …" and the others still run. A first line,
  * `source-only`, pulls the same generator through the engine's datagen source with no SQL, to separate
  * generation cost from query cost. Each query runs a tenth of its events once first, to warm the JIT.
- *   npx tsx bench/nexmark.ts [--events N] [--queries q0,q5] [--parallelism 1,2] [--no-source]
+ * `--set key=value` (repeatable) adds a session option to every job, e.g. to compare aggregate strategies:
+ * `--set table.optimizer.agg-phase-strategy=ONE_PHASE` or mini-batch with `--set table.exec.mini-batch.enabled=true
+ * --set table.exec.mini-batch.allow-latency=1s --set table.exec.mini-batch.size=5000`.
+ *   npx tsx bench/nexmark.ts [--events N] [--queries q0,q5] [--parallelism 1,2] [--no-source] [--set key=value]
  */
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: NEXMARK_QUERY_NAMES.join(',') },
     parallelism: { type: 'string', default: '1' },
     'no-source': { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true, default: [] },
   },
 })
 const CORES = availableParallelism()
@@ -47,6 +51,13 @@ const queries = values.queries.split(',').map((name) => {
   return query
 })
 const parallelisms = values.parallelism.split(',').map(Number)
+const sessionOptions = Object.fromEntries(
+  values.set.map((option) => {
+    const equals = option.indexOf('=')
+    if (equals <= 0) throw new Error(`--set needs key=value, got '${option}'`)
+    return [option.slice(0, equals).trim(), option.slice(equals + 1).trim()]
+  }),
+)
 const eventsOf = (query: NexmarkQueryName): number => Number(values.events ?? DEFAULT_EVENTS[query])
 
 interface Measured<T> {
@@ -108,7 +119,7 @@ async function runQuery(query: NexmarkQueryName, events: number, parallelism: nu
   const started = performance.now()
   const result = await runJob({
     script: nexmarkScript(query, events, parallelism),
-    sets: { 'parallelism.default': String(parallelism) },
+    sets: { ...sessionOptions, 'parallelism.default': String(parallelism) },
     progressIntervalMs: PROGRESS_MS,
     onProgress: (job) => {
       if (firstRead === undefined && job.recordsIn > 0)

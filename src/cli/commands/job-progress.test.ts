@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
+import type { JobResult } from '../../sql/job/index.ts'
 import { ProgressReporter } from './job-progress.ts'
 
 const sink = (
@@ -39,5 +40,24 @@ describe('the per-operator progress line', () => {
     reporter.report(progress(sink(1_000, 1_700, 300)))
     // Over the last 2 s: 900 ms busy, 900 ms back-pressured, 200 ms idle.
     expect(lines[3]).toMatch(/busy 45% {2}backpressured 45% {2}idle 10%$/)
+  })
+
+  it('ends with a line per node, so a job shorter than an interval still shows its operators', () => {
+    vi.useFakeTimers({ now: 0 })
+    const lines: string[] = []
+    const reporter = new ProgressReporter((line) => lines.push(line), true)
+    vi.setSystemTime(500)
+    reporter.finish({
+      metrics: [{ ...sink(400, 0, 100), recordsIn: 7 }],
+      recordsIn: 7,
+      watermark: Number.POSITIVE_INFINITY,
+      cancelled: false,
+      lateRecords: 0,
+      parallelism: 1,
+    } satisfies JobResult)
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toBe('finished: 7 records in, 0 late')
+    // 7 records over the half second since the reporter started.
+    expect(lines[1]).toMatch(/^ {2}3-sink-out: {2}in 7 \(14\/s\)/)
   })
 })

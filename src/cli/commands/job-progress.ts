@@ -26,10 +26,7 @@ export class ProgressReporter {
     this.write(
       `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}`,
     )
-    if (this.perOperator) {
-      const sourceWatermark = Math.max(...progress.metrics.map((node) => node.watermark))
-      for (const node of progress.metrics) this.write(this.operatorLine(node, seconds, sourceWatermark))
-    }
+    if (this.perOperator) this.operatorLines(progress.metrics, seconds)
     this.last = {
       at: now,
       recordsIn: progress.recordsIn,
@@ -37,11 +34,18 @@ export class ProgressReporter {
     }
   }
 
+  /** The final line; with `perOperator`, each node's totals since the last interval too. */
   finish(result: JobResult): void {
     const parallelism = result.parallelism > 1 ? ` (${result.parallelism} subtasks)` : ''
     this.write(
       `${result.cancelled ? 'cancelled' : 'finished'}${parallelism}: ${result.recordsIn} records in, ${result.lateRecords} late`,
     )
+    if (this.perOperator) this.operatorLines(result.metrics, Math.max(1, Date.now() - this.last.at) / 1000)
+  }
+
+  private operatorLines(metrics: readonly OperatorMetricsSnapshot[], seconds: number): void {
+    const sourceWatermark = Math.max(...metrics.map((node) => node.watermark))
+    for (const node of metrics) this.write(this.operatorLine(node, seconds, sourceWatermark))
   }
 
   private operatorLine(node: OperatorMetricsSnapshot, seconds: number, sourceWatermark: number): string {

@@ -14,6 +14,22 @@ export interface AggregateFunction<A> {
   /** Folds `source` into `target`, with `source` holding the later rows (this matters to FIRST/LAST_VALUE). */
   merge(target: A, source: A): void
   getValue(accumulator: A): unknown
+  /**
+   * The accumulator as one row value, for a local (pre-)aggregation that ships partial results across an
+   * exchange to a global one that merges them; absent when there is no compact row form (then the aggregate
+   * runs in one phase).
+   */
+  readonly partial?: PartialCodec<A>
+}
+
+/**
+ * An accumulator as a row value the exchange carries: numbers, bigints, strings, null, arrays and bytes only
+ * (plain objects do not cross it). Only insert-only accumulators are shipped: a local aggregation never
+ * retracts.
+ */
+export interface PartialCodec<A> {
+  encode(accumulator: A): unknown
+  decode(value: unknown): A
 }
 
 /** Options for aggregates whose accumulator differs when rows can be retracted. */

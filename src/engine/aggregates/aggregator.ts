@@ -1,5 +1,5 @@
 import type { Row } from '../rows.ts'
-import type { AggregateFunction } from './aggregate-function.ts'
+import type { AggregateFunction, PartialCodec } from './aggregate-function.ts'
 
 /** One aggregate call of a query, e.g. `SUM(amount) FILTER (WHERE paid)`. */
 export interface AggregateCall {
@@ -68,6 +68,29 @@ export class Aggregator {
 
   merge(target: unknown[], source: unknown[]): void {
     for (let i = 0; i < this.size; i++) this.functions[i]!.merge(target[i], source[i])
+  }
+
+  /** The calls with no partial (row value) form, which keep the aggregate in one phase; none: it can split. */
+  describeNonSplittable(): string[] {
+    return this.functions.filter((fn) => fn.partial === undefined).map((fn) => fn.name)
+  }
+
+  /** Writes the accumulators as partial values into `row` from column `offset` on (see `PartialCodec`). */
+  writePartials(accumulators: unknown[], row: unknown[], offset: number): void {
+    for (let i = 0; i < this.size; i++) row[offset + i] = this.partialCodec(i).encode(accumulators[i])
+  }
+
+  /** Merges the partial values of `row` from column `offset` on, written by `writePartials`, into `target`. */
+  mergePartials(target: unknown[], row: Row, offset: number): void {
+    for (let i = 0; i < this.size; i++) {
+      this.functions[i]!.merge(target[i], this.partialCodec(i).decode(row[offset + i]))
+    }
+  }
+
+  private partialCodec(i: number): PartialCodec<unknown> {
+    const fn = this.functions[i]!
+    if (fn.partial === undefined) throw new Error(`${fn.name} has no partial form for two-phase aggregation`)
+    return fn.partial
   }
 
   /** A result row: the group key columns, the aggregate values, then `extraColumns` unset columns. */

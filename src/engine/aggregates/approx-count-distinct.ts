@@ -27,5 +27,10 @@ export function approxCountDistinct(precision = DEFAULT_HLL_PRECISION): Aggregat
     retract: () => notRetractable('APPROX_COUNT_DISTINCT'),
     merge: mergeHyperLogLogs,
     getValue: estimateHyperLogLog,
+    // The registers (16 KiB at the default precision), null while empty.
+    partial: {
+      encode: (acc) => acc.registers,
+      decode: (registers) => ({ precision, registers: registers as Uint8Array | null }),
+    },
   }
 }

@@ -1,4 +1,4 @@
-import type { AggregateFunction } from './aggregate-function.ts'
+import type { AggregateFunction, PartialCodec } from './aggregate-function.ts'
 
 interface Counter {
   count: number
@@ -20,6 +20,7 @@ export function count(): AggregateFunction<Counter> {
       target.count += source.count
     },
     getValue: (acc) => acc.count,
+    partial: { encode: (acc) => acc.count, decode: (value) => ({ count: value as number }) },
   }
 }
 
@@ -52,6 +53,15 @@ function total(acc: Summation): number | bigint {
 
 const createSummation = (): Summation => ({ sum: 0, exact: null, count: 0 })
 
+/** `[sum, count, exact]`, exact null unless bigints were added. */
+const summationPartial: PartialCodec<Summation> = {
+  encode: (acc) => [acc.sum, acc.count, acc.exact],
+  decode: (value) => {
+    const [sum, count, exact] = value as [number, number, bigint | null]
+    return { sum, count, exact }
+  },
+}
+
 export function sum(): AggregateFunction<Summation> {
   return {
     name: 'SUM',
@@ -61,6 +71,7 @@ export function sum(): AggregateFunction<Summation> {
     retract: (acc, value) => addTo(acc, value, -1),
     merge: mergeSums,
     getValue: (acc) => (acc.count === 0 ? null : total(acc)),
+    partial: summationPartial,
   }
 }
 
@@ -83,5 +94,6 @@ export function avg(options: AverageOptions = {}): AggregateFunction<Summation> 
       const mean = Number(total(acc)) / acc.count
       return integerResult ? Math.trunc(mean) : mean
     },
+    partial: summationPartial,
   }
 }

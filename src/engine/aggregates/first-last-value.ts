@@ -43,6 +43,9 @@ function positional(
       for (const value of source.live) target.live.push(value)
     },
     getValue: (acc) => acc.value,
+    ...(retractable
+      ? {}
+      : { partial: { encode: (acc) => acc.value, decode: (value) => ({ value, live: null }) } }),
   }
 }
 

@@ -47,6 +47,10 @@ function extremum(
         target.counts.set(value, (target.counts.get(value) ?? 0) + count)
     },
     getValue: (acc) => acc.best,
+    // A retractable accumulator's value counts have no compact form; only insert-only ones are shipped.
+    ...(retractable
+      ? {}
+      : { partial: { encode: (acc) => acc.best, decode: (best) => ({ best, counts: null }) } }),
   }
 }
 

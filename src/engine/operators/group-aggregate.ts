@@ -13,6 +13,12 @@ export interface GroupAggregateOptions {
    * `upsert` emits only +U, for sinks keyed by the group key.
    */
   readonly changelogMode?: 'retract' | 'upsert'
+  /**
+   * Set for the global half of a two-phase aggregation: input rows are a `LocalGroupAggregateOperator`'s
+   * partial rows (inserts), whose partial accumulators from this column on are merged instead of rows
+   * accumulated.
+   */
+  readonly partialsFrom?: number
 }
 
 interface GroupState {
@@ -33,6 +39,7 @@ export class GroupAggregateOperator extends BaseOperator<KeyedStateSnapshot<Grou
   private readonly aggregator: Aggregator
   private readonly grouping: Grouping
   private readonly updateBefore: boolean
+  private readonly partialsFrom: number | undefined
   private groups!: KeyedState<GroupState>
   /** Groups changed by the current batch, with the row they had emitted before it (null: none). */
   private readonly changed = new Map<StateKey, Row | null>()
@@ -42,6 +49,7 @@ export class GroupAggregateOperator extends BaseOperator<KeyedStateSnapshot<Grou
     this.aggregator = new Aggregator(options.aggregates)
     this.grouping = options.grouping
     this.updateBefore = (options.changelogMode ?? 'retract') === 'retract'
+    this.partialsFrom = options.partialsFrom
   }
 
   override open(context: OperatorContext): void {
@@ -50,7 +58,7 @@ export class GroupAggregateOperator extends BaseOperator<KeyedStateSnapshot<Grou
   }
 
   processBatch(batch: Batch): void {
-    const { grouping, groups, changed, aggregator } = this
+    const { grouping, groups, changed, aggregator, partialsFrom } = this
     for (let i = 0; i < batch.rows.length; i++) {
       const row = batch.rows[i]!
       const retraction = isRetraction(kindAt(batch, i))
@@ -76,7 +84,8 @@ export class GroupAggregateOperator extends BaseOperator<KeyedStateSnapshot<Grou
           aggregator.retract(group.accumulators, row)
           group.rows--
         } else {
-          aggregator.accumulate(group.accumulators, row)
+          if (partialsFrom === undefined) aggregator.accumulate(group.accumulators, row)
+          else aggregator.mergePartials(group.accumulators, row, partialsFrom)
           group.rows++
         }
       }

@@ -120,6 +120,6 @@ export class SlidingWindowState implements WindowState<SlidingWindowSnapshot> {
   }
 }
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b)
 }

@@ -15,6 +15,11 @@ export interface WindowAggregateOptions {
   readonly timeColumn: number
   readonly grouping: Grouping
   readonly aggregates: readonly AggregateCall[]
+  /**
+   * Set for the global half of a two-phase aggregation: input rows are a `LocalWindowAggregateOperator`'s
+   * partial rows, whose partial accumulators from this column on are merged instead of rows accumulated.
+   */
+  readonly partialsFrom?: number
 }
 
 export interface WindowAggregateSnapshot {
@@ -35,6 +40,7 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
   private readonly aggregator: Aggregator
   private readonly grouping: Grouping
   private readonly timeColumn: number
+  private readonly partialsFrom: number | undefined
   private windows!: WindowState
   private watermark = MIN_WATERMARK
   private fired: Row[] = []
@@ -44,6 +50,7 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
     this.aggregator = new Aggregator(options.aggregates)
     this.grouping = options.grouping
     this.timeColumn = options.timeColumn
+    this.partialsFrom = options.partialsFrom
   }
 
   override open(context: OperatorContext): void {
@@ -54,7 +61,7 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
 
   processBatch(batch: Batch): void {
     if (!isInsertOnly(batch)) throw new Error('window aggregation needs an insert-only input')
-    const { windows, grouping, aggregator, timeColumn, watermark } = this
+    const { windows, grouping, aggregator, timeColumn, watermark, partialsFrom } = this
     const setCount = grouping.setCount
     for (const row of batch.rows) {
       const timestamp = row[timeColumn]
@@ -72,7 +79,8 @@ export class WindowAggregateOperator extends BaseOperator<WindowAggregateSnapsho
         if (grouping.owns !== undefined && !grouping.owns(key)) continue
         const accumulators = windows.accumulatorsFor(key, row, set, timestamp, watermark)
         if (accumulators === null) late = true
-        else aggregator.accumulate(accumulators, row)
+        else if (partialsFrom === undefined) aggregator.accumulate(accumulators, row)
+        else aggregator.mergePartials(accumulators, row, partialsFrom)
       }
       if (late) this.reportLate(row, timestamp)
     }

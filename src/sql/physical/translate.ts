@@ -49,6 +49,7 @@ import { connectorTable } from './connector-table.ts'
 import { UnsupportedPlanError } from './errors.ts'
 import { joinOperator } from './join.ts'
 import type { PhysicalOptions } from './options.ts'
+import { groupAggregatePhases, windowAggregatePhases } from './two-phase.ts'
 import { engineWindow } from './windows.ts'
 import { YieldingSource } from './yielding-source.ts'
 
@@ -151,9 +152,19 @@ export class PhysicalTranslator {
           await this.translate(node.input),
         )
       }
-      // One process runs each aggregate once: the local/global phases and mini-batching of the plan's
-      // strategy are scale-out and latency knobs with the same results, so they are not needed here.
+      // Two-phase aggregates run a local pre-aggregation before the exchange when it saves shipping rows
+      // (see two-phase.ts); otherwise one operator after an exchange of all rows.
       case 'windowAggregate': {
+        const phases = windowAggregatePhases(node, this.options.subtask?.count ?? 1, this.sessionOptions)
+        if (phases !== undefined) {
+          const local = this.operator(
+            'local-window-aggregate',
+            phases.local,
+            await this.translate(node.input),
+          )
+          const partials = await this.exchangeByKey(local, phases.partialKeys)
+          return this.operator('global-window-aggregate', phases.global, partials)
+        }
         const input = await this.aggregateInput(node)
         const operator = new WindowAggregateOperator({
           window: engineWindow(node.window),
@@ -164,6 +175,12 @@ export class PhysicalTranslator {
         return this.operator('window-aggregate', operator, input)
       }
       case 'aggregate': {
+        const phases = groupAggregatePhases(node, this.options.subtask?.count ?? 1, this.sessionOptions)
+        if (phases !== undefined) {
+          const local = this.operator('local-aggregate', phases.local, await this.translate(node.input))
+          const partials = await this.exchangeByKey(local, phases.partialKeys)
+          return this.operator('global-aggregate', phases.global, partials)
+        }
         const input = await this.aggregateInput(node)
         const operator = new GroupAggregateOperator({
           grouping: this.subtaskGrouping(node),

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { runJob } from '../../../src/sql/job/index.ts'
+import { type JobResult, runJob } from '../../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../../harness/kafka.ts'
 import { useService } from '../../harness/services.ts'
 import { type ClickstreamFile, clicksTableDdl } from './clickstream.ts'
@@ -17,6 +17,10 @@ export interface OracleQuery {
   /** The sink table's columns as Flink DDL, in the order of the query's columns. */
   readonly columns: string
   readonly parallelism: number
+  /** Session options (SET) for the job besides the parallelism, e.g. mini-batch and the aggregate phases. */
+  readonly sets?: Readonly<Record<string, string>>
+  /** Receives the finished job's result, e.g. to check its per-node metrics. */
+  readonly onResult?: (result: JobResult) => void
 }
 
 /** Runs an insert-only query at `parallelism` into JSON-lines files and returns the rows they hold. */
@@ -49,7 +53,9 @@ async function runOracleJob(query: OracleQuery, sinkDdl: string): Promise<void> 
   const script = `${clicksTableDdl(query.clicks)}
     ${sinkDdl}
     INSERT INTO result ${query.select};`
-  const result = await runJob({ script, sets: { 'parallelism.default': String(query.parallelism) } })
+  const sets = { ...query.sets, 'parallelism.default': String(query.parallelism) }
+  const result = await runJob({ script, sets })
   expect(result.lateRecords).toBe(0)
   expect(result.parallelism).toBe(query.parallelism)
+  query.onResult?.(result)
 }
