@@ -52,3 +52,22 @@ export class MemorySchemaSource implements SchemaSource {
     return this.bySubjectVersion.get(`${subject}/${version}`)
   }
 }
+
+/**
+ * A Protobuf file whose shop.Order is its second message, nests a message type and an enum, and refers to
+ * another message: what decoding by message index and nested ROWs must get right.
+ */
+export const SHOP_ORDER_PROTO = `syntax = "proto3";
+package shop;
+message Envelope { string note = 1; }
+message Order {
+  string order_id = 1;
+  int64 amount_cents = 2;
+  Customer customer = 3;
+  repeated Line lines = 4;
+  map<string, int32> tags = 5;
+  Status status = 6;
+  message Line { string sku = 1; uint32 quantity = 2; }
+  enum Status { NEW = 0; PAID = 1; }
+}
+message Customer { string name = 1; string city = 2; }`

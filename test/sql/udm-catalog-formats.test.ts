@@ -16,6 +16,7 @@ import { DEAD_LETTER_HEADERS } from '../../src/client/dead-letter.ts'
 import { connect, type Udm } from '../../src/client/index.ts'
 import { readTopic } from '../../src/connectors/engine/kafka-testing.ts'
 import { KafkaWriter } from '../../src/connectors/kafka/writer.ts'
+import { SHOP_ORDER_PROTO } from '../../src/formats/testing.ts'
 import { type RunningServer, startServer } from '../../src/server/serve.ts'
 import { UdmTableResolver } from '../../src/sql/catalog/udm-resolver.ts'
 import { runJob } from '../../src/sql/job/index.ts'
@@ -24,22 +25,6 @@ import { useService } from '../harness/services.ts'
 
 const silent = pino({ level: 'silent' }) as FastifyBaseLogger
 const ADMIN_TOKEN = generateToken().token
-
-/** shop.Order is the second message of its file; it nests a message type and refers to another one. */
-const ORDER_PROTO = `syntax = "proto3";
-package shop;
-message Envelope { string note = 1; }
-message Order {
-  string order_id = 1;
-  int64 amount_cents = 2;
-  Customer customer = 3;
-  repeated Line lines = 4;
-  map<string, int32> tags = 5;
-  Status status = 6;
-  message Line { string sku = 1; uint32 quantity = 2; }
-  enum Status { NEW = 0; PAID = 1; }
-}
-message Customer { string name = 1; string city = 2; }`
 
 const PROFILE_SCHEMA = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -127,8 +112,8 @@ beforeAll(async () => {
   await server.catalog.apply(
     readCatalogDocument({
       schemas: [
-        { subject: 'shop.orders-value', schemaType: 'PROTOBUF', schema: ORDER_PROTO },
-        { subject: 'shop.paid_orders-value', schemaType: 'PROTOBUF', schema: ORDER_PROTO },
+        { subject: 'shop.orders-value', schemaType: 'PROTOBUF', schema: SHOP_ORDER_PROTO },
+        { subject: 'shop.paid_orders-value', schemaType: 'PROTOBUF', schema: SHOP_ORDER_PROTO },
         { subject: 'crm.profiles-value', schemaType: 'JSON', schema: PROFILE_SCHEMA },
         { subject: 'crm.city_profiles-value', schemaType: 'JSON', schema: CITY_PROFILE_SCHEMA },
       ],

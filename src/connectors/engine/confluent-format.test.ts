@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CodecRegistry, DecodeError, FramedCodec, type SchemaType } from '../../formats/index.ts'
-import { MemorySchemaSource } from '../../formats/testing.ts'
+import { MemorySchemaSource, SHOP_ORDER_PROTO } from '../../formats/testing.ts'
 import { confluentDecoder, confluentEncoder } from './confluent-format.ts'
-
-const ORDER_PROTO = `syntax = "proto3";
-package shop;
-message Envelope { string note = 1; }
-message Order {
-  string order_id = 1;
-  int64 amount_cents = 2;
-  Customer customer = 3;
-  repeated Line lines = 4;
-  map<string, int32> counts = 5;
-  Status status = 6;
-  message Line { string sku = 1; uint32 quantity = 2; }
-  enum Status { NEW = 0; PAID = 1; }
-}
-message Customer { string name = 1; string city = 2; }`
 
 /** The columns the catalog gives shop.Order (see protobuf-columns.ts), as the connector sees them. */
 const ORDER_COLUMNS = [
@@ -24,7 +9,7 @@ const ORDER_COLUMNS = [
   { name: 'amount_cents', type: 'BIGINT', nullable: false },
   { name: 'customer', type: 'ROW<name STRING NOT NULL, city STRING NOT NULL>' },
   { name: 'lines', type: 'ARRAY<ROW<sku STRING NOT NULL, quantity INT NOT NULL>>', nullable: false },
-  { name: 'counts', type: 'MAP<STRING NOT NULL, INT NOT NULL>', nullable: false },
+  { name: 'tags', type: 'MAP<STRING NOT NULL, INT NOT NULL>', nullable: false },
   { name: 'status', type: 'STRING', nullable: false },
 ]
 
@@ -33,7 +18,7 @@ const ORDER = {
   amount_cents: 1250,
   customer: { name: 'Ann', city: 'Lyon' },
   lines: [{ sku: 'a', quantity: 2 }],
-  counts: { x: 1 },
+  tags: { x: 1 },
   status: 'PAID',
 }
 const ORDER_ROW = ['o-1', 1250, ['Ann', 'Lyon'], [['a', 2]], new Map([['x', 1]]), 'PAID']
@@ -65,7 +50,7 @@ function registryWith(schemas: Record<number, [SchemaType, string]>): {
 
 describe('Confluent-framed Protobuf and JSON Schema rows', () => {
   it('decodes the message a Protobuf record names, even when it is not the first of its file', async () => {
-    const { registry } = registryWith({ 7: ['PROTOBUF', ORDER_PROTO] })
+    const { registry } = registryWith({ 7: ['PROTOBUF', SHOP_ORDER_PROTO] })
     // Written as the SDK writes it: the framed codec of the dataset's message.
     const sdk = await FramedCodec.create(registry, { schemaId: 7, messageName: 'shop.Order' })
     const bytes = sdk.encode(ORDER)
@@ -76,7 +61,7 @@ describe('Confluent-framed Protobuf and JSON Schema rows', () => {
   })
 
   it('writes rows the SDK reads back, with the registered id and the message’s indexes', async () => {
-    const { registry } = registryWith({ 7: ['PROTOBUF', ORDER_PROTO] })
+    const { registry } = registryWith({ 7: ['PROTOBUF', SHOP_ORDER_PROTO] })
     const registered: unknown[] = []
     const encoder = confluentEncoder('protobuf-confluent', {
       register: async (...args) => {
@@ -85,11 +70,11 @@ describe('Confluent-framed Protobuf and JSON Schema rows', () => {
       },
       subject: 'shop.orders-value',
       columns: ORDER_COLUMNS,
-      writerSchema: ORDER_PROTO,
+      writerSchema: SHOP_ORDER_PROTO,
       message: 'shop.Order',
     })
     await encoder.prepare?.()
-    expect(registered).toEqual([['shop.orders-value', ORDER_PROTO, 'PROTOBUF']])
+    expect(registered).toEqual([['shop.orders-value', SHOP_ORDER_PROTO, 'PROTOBUF']])
     const sdk = await FramedCodec.create(registry, { schemaId: 7, messageName: 'shop.Order' })
     expect(sdk.decode(encoder.encode(ORDER_ROW))).toEqual(ORDER)
   })
@@ -120,7 +105,7 @@ describe('Confluent-framed Protobuf and JSON Schema rows', () => {
         writerSchema,
         ...(message === undefined ? {} : { message }),
       })
-    expect(() => encoder(ORDER_PROTO, 'shop.Missing')).toThrow(
+    expect(() => encoder(SHOP_ORDER_PROTO, 'shop.Missing')).toThrow(
       /cannot write with the schema in 'protobuf-confluent.schema': Protobuf schema defines no message shop.Missing/,
     )
     expect(() => encoder('syntax = "proto3"; import "common/geo.proto"; message A { Geo g = 1; }')).toThrow(
@@ -129,7 +114,7 @@ describe('Confluent-framed Protobuf and JSON Schema rows', () => {
   })
 
   it('rejects records that do not fit, with the reason the dead-letter headers carry', async () => {
-    const { registry } = registryWith({ 3: ['JSON', PROFILE_SCHEMA], 7: ['PROTOBUF', ORDER_PROTO] })
+    const { registry } = registryWith({ 3: ['JSON', PROFILE_SCHEMA], 7: ['PROTOBUF', SHOP_ORDER_PROTO] })
     const decoder = confluentDecoder('json-confluent', registry, PROFILE_COLUMNS)
     const notJson = Buffer.concat([Buffer.of(0, 0, 0, 0, 3), Buffer.from('{oops')])
     const invalid = Buffer.concat([Buffer.of(0, 0, 0, 0, 3), Buffer.from('{"name":"no id"}')])

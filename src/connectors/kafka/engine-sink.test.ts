@@ -144,9 +144,8 @@ describe('kafka engine sink', () => {
     )
   })
 
-  it('upsert-kafka: keys by primary key, updates as values, deletes as tombstones, skips -U before its +U', async () => {
-    const topic = await freshTopic(kafka, 'engine-upsert')
-    const sink = createSink({
+  const upsertSink = (topic: string) =>
+    createSink({
       name: 'latest',
       columns,
       primaryKey: ['id'],
@@ -158,6 +157,10 @@ describe('kafka engine sink', () => {
         'value.format': 'json',
       },
     })
+
+  it('upsert-kafka: keys by primary key, updates as values, deletes as tombstones, skips -U before its +U', async () => {
+    const topic = await freshTopic(kafka, 'engine-upsert')
+    const sink = upsertSink(topic)
     await sink.write({
       rows: [
         [1, 'a', 0],
@@ -179,18 +182,7 @@ describe('kafka engine sink', () => {
 
   it('upsert-kafka: a -U without the +U of its key (filtered out after an update) deletes the key', async () => {
     const topic = await freshTopic(kafka, 'engine-upsert-lone-before')
-    const sink = createSink({
-      name: 'active',
-      columns,
-      primaryKey: ['id'],
-      options: {
-        connector: 'upsert-kafka',
-        topic,
-        'properties.bootstrap.servers': bootstrapServers,
-        'key.format': 'json',
-        'value.format': 'json',
-      },
-    })
+    const sink = upsertSink(topic)
     await sink.write({
       rows: [
         [1, 'a', 0],
