@@ -8,24 +8,18 @@ import {
   SchemaRegistryClient,
   SerdeType,
 } from '@confluentinc/schemaregistry'
-import type { FastifyBaseLogger } from 'fastify'
 import { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogDocument } from '../../src/catalog/catalog-document.ts'
-import { generateToken } from '../../src/catalog/governance/tokens.ts'
 import { UdmClientError } from '../../src/client/errors.ts'
 import { connect, type DatasetRecord, DEAD_LETTER_HEADERS, type Udm } from '../../src/client/index.ts'
 import { kafkaClient } from '../../src/connectors/kafka/client.ts'
 import { KafkaReader } from '../../src/connectors/kafka/reader.ts'
 import { KafkaWriter } from '../../src/connectors/kafka/writer.ts'
 import { encodeFrame } from '../../src/formats/index.ts'
-import { type RunningServer, startServer } from '../../src/server/serve.ts'
 import { useService } from '../harness/services.ts'
-
-const silent = pino({ level: 'silent' }) as FastifyBaseLogger
-const ADMIN_TOKEN = generateToken().token
+import { kafkaTestCluster, startTestUdm, type TestUdm } from '../harness/udm-server.ts'
 
 const PAGEVIEW_V1 = JSON.stringify({
   type: 'record',
@@ -66,10 +60,10 @@ interface PageView {
   referrer?: string | null
 }
 
-let server: RunningServer
+let udmServer: TestUdm
+let udm: Udm
 let kafka: Kafka
 let redisUrl: string
-let udm: Udm
 const suffix = Date.now().toString(36)
 const topics = {
   pageview: `pv-${suffix}`,
@@ -121,20 +115,13 @@ beforeAll(async () => {
   })
   await admin.disconnect()
 
-  server = await startServer({
-    database: { inMemory: true },
-    host: '127.0.0.1',
-    port: 0,
-    logger: silent,
-    adminToken: ADMIN_TOKEN,
-  })
   const document = readCatalogDocument({
     schemas: [
       { subject: 'sdk.pageview-value', schemaType: 'AVRO', schema: PAGEVIEW_V1 },
       { subject: 'sdk.order-value', schemaType: 'PROTOBUF', schema: ORDER_PROTO },
     ],
     clusters: [
-      { name: 'kafka-test', system: 'kafka', properties: { 'bootstrap.servers': bootstrapServers } },
+      kafkaTestCluster(bootstrapServers),
       { name: 'redis-test', system: 'redis', properties: { url: redis.url } },
     ],
     datasets: [
@@ -185,13 +172,12 @@ beforeAll(async () => {
       },
     ],
   })
-  await server.catalog.apply(document)
-  udm = await connect({ url: server.url, token: ADMIN_TOKEN })
+  udmServer = await startTestUdm(document)
+  udm = udmServer.udm
 })
 
 afterAll(async () => {
-  await udm?.close()
-  await server?.stop()
+  await udmServer?.close()
 })
 
 describe('client SDK', () => {
@@ -205,8 +191,8 @@ describe('client SDK', () => {
     await pageviews.write(written)
 
     // The schema evolves: a field with a default is added. A new connection reads with v2.
-    await server.catalog.registry.register('sdk.pageview-value', { schema: PAGEVIEW_V2 })
-    const evolved = await connect({ url: server.url, token: ADMIN_TOKEN })
+    await udmServer.server.catalog.registry.register('sdk.pageview-value', { schema: PAGEVIEW_V2 })
+    const evolved = await connect({ url: udmServer.server.url, token: udmServer.adminToken })
     try {
       const records = await readUntil(
         evolved.dataset<PageView>('sdk.pageview').read({ group: `g-${suffix}` }),
@@ -222,8 +208,8 @@ describe('client SDK', () => {
 
   it('reads records produced by the Confluent serializer, and the Confluent deserializer reads ours', async () => {
     const confluent = new SchemaRegistryClient({
-      baseURLs: [server.url],
-      basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `weir:${ADMIN_TOKEN}` },
+      baseURLs: [udmServer.server.url],
+      basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `weir:${udmServer.adminToken}` },
     })
     // Weir names subjects after the logical dataset, not the topic, so the serializer is told the subject.
     const serializer = new AvroSerializer(confluent, SerdeType.VALUE, {
@@ -269,7 +255,8 @@ describe('client SDK', () => {
 
   it('sends every undecodable record to the dead-letter topic with the reason, and keeps reading', async () => {
     const writer = await KafkaWriter.open(kafka, { topic: topics.pageview })
-    const pageviewSchemaId = (await server.catalog.registry.latestSchemaInfo('sdk.pageview-value'))!.id
+    const pageviewSchemaId = (await udmServer.server.catalog.registry.latestSchemaInfo('sdk.pageview-value'))!
+      .id
     await writer.send([
       { value: Buffer.from('not a framed record') },
       { value: encodeFrame(987_654, Buffer.from([2, 4])) },
@@ -323,7 +310,10 @@ describe('client SDK', () => {
     } finally {
       redis.disconnect()
     }
-    expect(await udm.dataset('sdk.user').lookup({ user_id: 42 })).toEqual({ user_id: 42, level: 'vip' })
+    expect(await udm.dataset('sdk.user').lookup({ user_id: 42 })).toEqual({
+      user_id: 42,
+      level: 'vip',
+    })
     expect(await udm.dataset('sdk.user').lookup({ user_id: 43 })).toBeUndefined()
     expect(await udm.dataset('sdk.profile').lookup({ user_id: 42 })).toEqual({
       city: 'Guangzhou',
@@ -337,7 +327,7 @@ describe('client SDK', () => {
   })
 
   it('lets a viewer of a dataset read it but not write it', async () => {
-    const governance = server.catalog.governance
+    const governance = udmServer.server.catalog.governance
     const name = `viewer-${suffix}`
     await governance.createPrincipal({ name, kind: 'service' }, 'test')
     await governance.addGrant(
@@ -345,7 +335,7 @@ describe('client SDK', () => {
       'test',
     )
     const viewer = await connect({
-      url: server.url,
+      url: udmServer.server.url,
       token: (await governance.createToken(name, {}, 'test')).token,
     })
     try {

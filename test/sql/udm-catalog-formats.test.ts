@@ -4,27 +4,17 @@
  * dataset of the same format, which the SDK reads back. Records that do not decode go to the dead-letter
  * topic with the reason in their headers.
  */
-import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka } from 'kafkajs'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogDocument } from '../../src/catalog/catalog-document.ts'
-import { generateToken } from '../../src/catalog/governance/tokens.ts'
-import { catalogAccess } from '../../src/cli/commands/sql-catalog.ts'
-import { HttpUdmClient } from '../../src/cli/commands/udm-client.ts'
 import { DEAD_LETTER_HEADERS } from '../../src/client/dead-letter.ts'
-import { connect, type Udm } from '../../src/client/index.ts'
 import { readTopic } from '../../src/connectors/engine/kafka-testing.ts'
 import { KafkaWriter } from '../../src/connectors/kafka/writer.ts'
 import { SHOP_ORDER_PROTO } from '../../src/formats/testing.ts'
-import { type RunningServer, startServer } from '../../src/server/serve.ts'
-import { UdmTableResolver } from '../../src/sql/catalog/udm-resolver.ts'
 import { runJob } from '../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../harness/kafka.ts'
 import { useService } from '../harness/services.ts'
-
-const silent = pino({ level: 'silent' }) as FastifyBaseLogger
-const ADMIN_TOKEN = generateToken().token
+import { kafkaTestCluster, startTestUdm, type TestUdm } from '../harness/udm-server.ts'
 
 const PROFILE_SCHEMA = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -89,8 +79,7 @@ const profiles: Profile[] = Array.from(
   }),
 )
 
-let server: RunningServer
-let udm: Udm
+let udmServer: TestUdm
 let kafka: Kafka
 const topics = { orders: '', paidOrders: '', profiles: '', cityProfiles: '' }
 
@@ -101,15 +90,8 @@ beforeAll(async () => {
   topics.paidOrders = await freshTopic(kafka, 'paid-orders')
   topics.profiles = await freshTopic(kafka, 'profiles')
   topics.cityProfiles = await freshTopic(kafka, 'city-profiles')
-  server = await startServer({
-    database: { inMemory: true },
-    host: '127.0.0.1',
-    port: 0,
-    logger: silent,
-    adminToken: ADMIN_TOKEN,
-  })
   const location = (topic: string) => ({ prod: [{ cluster: 'kafka-test', topic }] })
-  await server.catalog.apply(
+  udmServer = await startTestUdm(
     readCatalogDocument({
       schemas: [
         { subject: 'shop.orders-value', schemaType: 'PROTOBUF', schema: SHOP_ORDER_PROTO },
@@ -117,9 +99,7 @@ beforeAll(async () => {
         { subject: 'crm.profiles-value', schemaType: 'JSON', schema: PROFILE_SCHEMA },
         { subject: 'crm.city_profiles-value', schemaType: 'JSON', schema: CITY_PROFILE_SCHEMA },
       ],
-      clusters: [
-        { name: 'kafka-test', system: 'kafka', properties: { 'bootstrap.servers': bootstrapServers } },
-      ],
+      clusters: [kafkaTestCluster(bootstrapServers)],
       datasets: [
         {
           name: 'shop.orders',
@@ -148,24 +128,22 @@ beforeAll(async () => {
       ],
     }),
   )
-  udm = await connect({ url: server.url, token: ADMIN_TOKEN })
 })
 
 afterAll(async () => {
-  await udm?.close()
-  await server?.stop()
+  await udmServer?.close()
 })
 
 /** Runs a job over the catalog; its sources are bounded by a hint, so it ends by itself. */
 async function runOverCatalog(script: string): Promise<number> {
-  const resolver = new UdmTableResolver(catalogAccess(new HttpUdmClient(server.url, ADMIN_TOKEN), undefined))
+  const resolver = udmServer.resolver()
   const result = await runJob({ script, resolver, connectorContext: resolver.connectorContext() })
   return result.recordsIn
 }
 
 async function readAll<T>(dataset: string, count: number): Promise<T[]> {
   const records: T[] = []
-  for await (const batch of udm.dataset<T>(dataset).read({ group: `check-${dataset}` })) {
+  for await (const batch of udmServer.udm.dataset<T>(dataset).read({ group: `check-${dataset}` })) {
     records.push(...batch.records.flatMap((record) => (record.value === null ? [] : [record.value])))
     if (records.length >= count) break
   }
@@ -186,7 +164,7 @@ const BOUNDED = "/*+ OPTIONS('scan.bounded.mode' = 'latest-offset') */"
 
 describe('Protobuf and JSON Schema datasets in SQL', () => {
   it('filters Protobuf orders on a nested field and writes them to a Protobuf dataset, bad records to the DLQ', async () => {
-    await udm.dataset<Order>('shop.orders').write(orders)
+    await udmServer.udm.dataset<Order>('shop.orders').write(orders)
     const garbage = [Buffer.from('not framed'), Buffer.of(0, 0, 0, 0x7f, 0x7f, 0)]
     await produceRaw(topics.orders, garbage)
 
@@ -210,7 +188,7 @@ describe('Protobuf and JSON Schema datasets in SQL', () => {
   })
 
   it('projects JSON Schema profiles to another JSON Schema dataset, invalid records to the DLQ', async () => {
-    await udm.dataset<Profile>('crm.profiles').write(profiles)
+    await udmServer.udm.dataset<Profile>('crm.profiles').write(profiles)
     // Framed with the dataset's schema id, but missing the required address.
     const [framed] = (await readTopic(kafka, topics.profiles, 1)).map((record) => record.value!)
     const invalid = Buffer.concat([framed!.subarray(0, 5), Buffer.from('{"id": 1000}')])

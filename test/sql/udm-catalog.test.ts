@@ -6,24 +6,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyBaseLogger } from 'fastify'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/catalog/catalog.ts'
 import { type CatalogDocument, readCatalogDocument } from '../../src/catalog/catalog-document.ts'
-import { generateToken } from '../../src/catalog/governance/tokens.ts'
-import { catalogAccess, openSqlCatalog } from '../../src/cli/commands/sql-catalog.ts'
-import { HttpUdmClient } from '../../src/cli/commands/udm-client.ts'
-import { connect, type Udm } from '../../src/client/index.ts'
-import { type RunningServer, startServer } from '../../src/server/serve.ts'
-import { UdmTableResolver } from '../../src/sql/catalog/udm-resolver.ts'
+import { openSqlCatalog } from '../../src/cli/commands/sql-catalog.ts'
 import { planJob, runJob } from '../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../harness/kafka.ts'
 import { useService } from '../harness/services.ts'
+import { kafkaTestCluster, startTestUdm, type TestUdm } from '../harness/udm-server.ts'
 import { weir } from '../harness/weir-cli.ts'
 
-const silent = pino({ level: 'silent' }) as FastifyBaseLogger
-const ADMIN_TOKEN = generateToken().token
 const MINUTE = 60_000
 const START = Date.UTC(2026, 0, 1, 12, 0, 0)
 
@@ -88,8 +80,7 @@ interface PvPerSite {
 }
 
 let bootstrapServers: string
-let server: RunningServer
-let udm: Udm
+let udmServer: TestUdm
 const { views, closing } = generatePageViews()
 
 function catalogDocument(topics: {
@@ -103,9 +94,7 @@ function catalogDocument(topics: {
       { subject: 'analytics.pv_per_site-value', schemaType: 'AVRO', schema: PV_PER_SITE_SCHEMA },
       { subject: 'analytics.site_totals-value', schemaType: 'AVRO', schema: SITE_TOTALS_SCHEMA },
     ],
-    clusters: [
-      { name: 'kafka-test', system: 'kafka', properties: { 'bootstrap.servers': bootstrapServers } },
-    ],
+    clusters: [kafkaTestCluster(bootstrapServers)],
     datasets: [
       {
         name: 'traffic.pageview',
@@ -166,7 +155,7 @@ function countsPerSiteAndMinute(views: readonly PageView[]): Map<string, number>
 /** Reads a dataset with the SDK until `done` says what was read is complete. */
 async function readUntil<T>(dataset: string, done: (records: readonly T[]) => boolean): Promise<T[]> {
   const records: T[] = []
-  for await (const batch of udm.dataset<T>(dataset).read({ group: `check-${dataset}` })) {
+  for await (const batch of udmServer.udm.dataset<T>(dataset).read({ group: `check-${dataset}` })) {
     records.push(...batch.records.flatMap((record) => (record.value === null ? [] : [record.value])))
     if (done(records)) break
   }
@@ -182,7 +171,7 @@ async function runUntilRead<T>(
   results: () => Promise<T>,
   sets: Record<string, string> = {},
 ): Promise<{ read: T; recordsIn: number }> {
-  const resolver = new UdmTableResolver(catalogAccess(new HttpUdmClient(server.url, ADMIN_TOKEN), undefined))
+  const resolver = udmServer.resolver()
   const controller = new AbortController()
   const job = runJob({
     script,
@@ -210,21 +199,12 @@ beforeAll(async () => {
     pvPerSite: await freshTopic(kafka, 'pv-per-site'),
     siteTotals: await freshTopic(kafka, 'site-totals'),
   }
-  server = await startServer({
-    database: { inMemory: true },
-    host: '127.0.0.1',
-    port: 0,
-    logger: silent,
-    adminToken: ADMIN_TOKEN,
-  })
-  await server.catalog.apply(catalogDocument(topics))
-  udm = await connect({ url: server.url, token: ADMIN_TOKEN })
-  await udm.dataset<PageView>('traffic.pageview').write([...views, closing])
+  udmServer = await startTestUdm(catalogDocument(topics))
+  await udmServer.udm.dataset<PageView>('traffic.pageview').write([...views, closing])
 })
 
 afterAll(async () => {
-  await udm?.close()
-  await server?.stop()
+  await udmServer?.close()
 })
 
 describe('SQL over the UDM catalog', () => {
@@ -260,13 +240,14 @@ describe('SQL over the UDM catalog', () => {
   })
 
   it('tells a caller without read permission what grant to ask for', async () => {
-    await server.catalog.governance.createPrincipal({ name: 'no-grants', kind: 'service' }, 'admin')
-    const { token } = await server.catalog.governance.createToken('no-grants', {}, 'admin')
-    const resolver = new UdmTableResolver(catalogAccess(new HttpUdmClient(server.url, token), undefined))
+    const { governance } = udmServer.server.catalog
+    await governance.createPrincipal({ name: 'no-grants', kind: 'service' }, 'admin')
+    const { token } = await governance.createToken('no-grants', {}, 'admin')
+    const resolver = udmServer.resolver(token)
     await expect(planJob({ script: PV_PER_SITE_JOB, resolver })).rejects.toThrow(
       /dataset 'traffic\.pageview': .* refused to resolve it .*viewer role.*weir grant add viewer traffic\.pageview/,
     )
-    const denials = await server.catalog.governance.queryAudit({
+    const denials = await governance.queryAudit({
       principal: 'no-grants',
       resource: 'dataset:traffic.pageview',
       result: 'denied',

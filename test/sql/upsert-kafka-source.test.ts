@@ -4,25 +4,15 @@
  * deleted, at parallelism 1 and 2. The final state the job leaves in its upsert sink is compared with the
  * state computed here from the produced input alone.
  */
-import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka } from 'kafkajs'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogDocument } from '../../src/catalog/catalog-document.ts'
-import { generateToken } from '../../src/catalog/governance/tokens.ts'
-import { catalogAccess } from '../../src/cli/commands/sql-catalog.ts'
-import { HttpUdmClient } from '../../src/cli/commands/udm-client.ts'
-import { connect, type Udm } from '../../src/client/index.ts'
 import { readTopic } from '../../src/connectors/engine/kafka-testing.ts'
 import { KafkaWriter } from '../../src/connectors/kafka/writer.ts'
-import { type RunningServer, startServer } from '../../src/server/serve.ts'
-import { UdmTableResolver } from '../../src/sql/catalog/udm-resolver.ts'
 import { runJob } from '../../src/sql/job/index.ts'
 import { freshTopic, testKafka } from '../harness/kafka.ts'
 import { useService } from '../harness/services.ts'
-
-const silent = pino({ level: 'silent' }) as FastifyBaseLogger
-const ADMIN_TOKEN = generateToken().token
+import { kafkaTestCluster, startTestUdm, type TestUdm } from '../harness/udm-server.ts'
 
 const STOCK_SCHEMA = JSON.stringify({
   type: 'record',
@@ -96,8 +86,7 @@ function expectedTotals(changes: readonly Change[]): Map<string, Totals> {
 }
 
 const changes = generateChanges()
-let server: RunningServer
-let udm: Udm
+let udmServer: TestUdm
 let kafka: Kafka
 const totalsTopics = new Map<number, string>()
 
@@ -108,13 +97,6 @@ beforeAll(async () => {
   // earlier rows in one ChangelogNormalize.
   const stockTopic = await freshTopic(kafka, 'stock', 3)
   for (const parallelism of [1, 2]) totalsTopics.set(parallelism, await freshTopic(kafka, 'totals', 2))
-  server = await startServer({
-    database: { inMemory: true },
-    host: '127.0.0.1',
-    port: 0,
-    logger: silent,
-    adminToken: ADMIN_TOKEN,
-  })
   const totalsDataset = (parallelism: number) => ({
     name: `inventory.totals_p${parallelism}`,
     kind: 'table',
@@ -123,15 +105,13 @@ beforeAll(async () => {
     primaryKey: ['warehouse'],
     locations: { prod: [{ cluster: 'kafka-test', topic: totalsTopics.get(parallelism)! }] },
   })
-  await server.catalog.apply(
+  udmServer = await startTestUdm(
     readCatalogDocument({
       schemas: [
         { subject: 'inventory.stock-value', schemaType: 'AVRO', schema: STOCK_SCHEMA },
         { subject: 'inventory.totals-value', schemaType: 'JSON', schema: TOTALS_SCHEMA },
       ],
-      clusters: [
-        { name: 'kafka-test', system: 'kafka', properties: { 'bootstrap.servers': bootstrapServers } },
-      ],
+      clusters: [kafkaTestCluster(bootstrapServers)],
       datasets: [
         {
           name: 'inventory.stock',
@@ -147,13 +127,11 @@ beforeAll(async () => {
       ],
     }),
   )
-  udm = await connect({ url: server.url, token: ADMIN_TOKEN })
   await produce(stockTopic, changes)
 })
 
 afterAll(async () => {
-  await udm?.close()
-  await server?.stop()
+  await udmServer?.close()
 })
 
 /**
@@ -177,7 +155,7 @@ async function produce(topic: string, all: readonly Change[]): Promise<void> {
           })),
         )
       else
-        await udm
+        await udmServer.udm
           .dataset<Stock>('inventory.stock')
           .write(run.map((change) => (change as { upsert: Stock }).upsert))
       start = end
@@ -204,9 +182,7 @@ describe('upsert-kafka source', () => {
   it.each([1, 2])(
     'aggregates upserts and tombstones of a table dataset with correct retractions at parallelism %i',
     async (parallelism) => {
-      const resolver = new UdmTableResolver(
-        catalogAccess(new HttpUdmClient(server.url, ADMIN_TOKEN), undefined),
-      )
+      const resolver = udmServer.resolver()
       const result = await runJob({
         script: `
           INSERT INTO inventory.totals_p${parallelism}

@@ -68,19 +68,31 @@ export function kafkaSource(
   context: ConnectorContext,
 ): Source {
   const options = ConnectorOptions.validate(table.options, KAFKA_OPTIONS)
+  return new KafkaEngineSource({
+    ...commonSourceOptions(table, options, projection, context),
+    startup: startupMode(options),
+  })
+}
+
+/** What a kafka and an upsert-kafka source read the same way: topic, group, bounds, values, dead letters. */
+function commonSourceOptions(
+  table: ConnectorTable,
+  options: ConnectorOptions,
+  projection: readonly number[] | undefined,
+  context: ConnectorContext,
+) {
   const topic = options.required('topic')
   const bounded = boundedMode(options)
-  return new KafkaEngineSource({
+  return {
     table: table.name,
     kafka: client(options, context),
     topic,
     groupId: options.optional('properties.group.id') ?? `weir-${table.name}`,
-    startup: startupMode(options),
     ...(bounded === undefined ? {} : { bounded }),
     decoder: valueDecoder(options, table.columns, projection, context),
     deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
     ...(context.subtask === undefined ? {} : { subtask: context.subtask }),
-  })
+  }
 }
 
 /**
@@ -95,8 +107,6 @@ export function upsertKafkaSource(
 ): Source {
   const options = ConnectorOptions.validate(table.options, UPSERT_KAFKA_OPTIONS)
   const primaryKey = requirePrimaryKey(table)
-  const topic = options.required('topic')
-  const bounded = boundedMode(options)
   const key = recordKey(table, primaryKey, options, 'PRIMARY KEY')
   const deletion: RecordDecoder = {
     decode(bytes) {
@@ -109,16 +119,9 @@ export function upsertKafkaSource(
     },
   }
   return new KafkaEngineSource({
-    table: table.name,
-    kafka: client(options, context),
-    topic,
-    groupId: options.optional('properties.group.id') ?? `weir-${table.name}`,
+    ...commonSourceOptions(table, options, projection, context),
     startup: { mode: 'earliest-offset' },
-    ...(bounded === undefined ? {} : { bounded }),
-    decoder: valueDecoder(options, table.columns, projection, context),
     upsert: { deletionOfKey: projectingDecoder(deletion, projection) },
-    deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
-    ...(context.subtask === undefined ? {} : { subtask: context.subtask }),
   })
 }
 

@@ -140,28 +140,35 @@ export class KafkaEngineSink implements Sink<KafkaSinkSnapshot> {
    * left the result and drop its +U, and that key must then be deleted, not keep its old value.
    */
   private upsertRecords(batch: Batch): KafkaOutputRecord[] {
+    const { rows } = batch
     const records: KafkaOutputRecord[] = []
-    for (let i = 0; i < batch.rows.length; i++) {
+    // Each row's key is encoded once: a -U looks ahead at the next row's.
+    let nextKey = rows.length > 0 ? this.keyOf(rows[0]!) : null
+    for (let i = 0; i < rows.length; i++) {
+      const key = nextKey
+      nextKey = i + 1 < rows.length ? this.keyOf(rows[i + 1]!) : null
       const kind = kindAt(batch, i)
-      const row = batch.rows[i]!
-      const key = this.keyOf(row)
-      if (kind === RowKind.UpdateBefore && this.updatedNext(batch, i, key)) continue
+      if (
+        kind === RowKind.UpdateBefore &&
+        i + 1 < rows.length &&
+        kindAt(batch, i + 1) === RowKind.UpdateAfter &&
+        sameKey(key, nextKey)
+      )
+        continue
       const retracted = kind === RowKind.Delete || kind === RowKind.UpdateBefore
-      records.push({ key, value: retracted ? null : this.options.value.encode(row) })
+      records.push({ key, value: retracted ? null : this.options.value.encode(rows[i]!) })
     }
     return records
-  }
-
-  private updatedNext(batch: Batch, i: number, key: Buffer | null): boolean {
-    if (i + 1 >= batch.rows.length || kindAt(batch, i + 1) !== RowKind.UpdateAfter) return false
-    const nextKey = this.keyOf(batch.rows[i + 1]!)
-    return key === null || nextKey === null ? key === nextKey : key.equals(nextKey)
   }
 
   private keyOf(row: Row): Buffer | null {
     const key = this.options.key
     return key === undefined ? null : key.format.encode(key.fields.map((field) => row[field]))
   }
+}
+
+function sameKey(left: Buffer | null, right: Buffer | null): boolean {
+  return left === null || right === null ? left === right : left.equals(right)
 }
 
 /**

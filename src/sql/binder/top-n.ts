@@ -2,6 +2,7 @@ import { invalid } from '../errors.ts'
 import { type BoundExpr, inputRef, literal } from '../expr/bound-expr.ts'
 import { conjunction, conjuncts } from '../expr/rewrite.ts'
 import * as plan from '../plan/builders.ts'
+import { fieldOrigin } from '../plan/field-origin.ts'
 import { inputsOfNode, type LogicalNode, type RowNumberNode } from '../plan/nodes.ts'
 import { timeAttributeOf } from '../types/logical-type.ts'
 
@@ -43,18 +44,10 @@ export function filterOverRowNumber(node: LogicalNode, condition: BoundExpr): Lo
 
 /** The RowNumber node whose rank field is field `index` of `node`, looking through projections and filters. */
 function traceRowNumber(node: LogicalNode, index: number): RowNumberNode | undefined {
-  switch (node.kind) {
-    case 'filter':
-      return traceRowNumber(node.input, index)
-    case 'project': {
-      const expr = node.exprs[index]
-      return expr?.kind === 'input' ? traceRowNumber(node.input, expr.index) : undefined
-    }
-    case 'rowNumber':
-      return index === node.schema.length - 1 ? node : undefined
-    default:
-      return undefined
-  }
+  const origin = fieldOrigin(node, index)
+  return origin?.node.kind === 'rowNumber' && origin.field === origin.node.schema.length - 1
+    ? origin.node
+    : undefined
 }
 
 const FLIPPED: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' }

@@ -1,4 +1,5 @@
 import { timeAttributeOf } from '../types/logical-type.ts'
+import { fieldOrigin } from './field-origin.ts'
 import type { LogicalNode, WindowAggregateNode, WindowTableFunctionNode } from './nodes.ts'
 
 /** A field that is, unchanged, one of the window columns of an event-time window. */
@@ -14,24 +15,21 @@ export interface WindowColumn {
  * end (later rows are late), which is what lets window joins and window Top-N free a window's state.
  */
 export function windowColumn(node: LogicalNode, field: number): WindowColumn | undefined {
-  switch (node.kind) {
-    case 'filter':
-      return windowColumn(node.input, field)
-    case 'project': {
-      const expr = node.exprs[field]
-      return expr?.kind === 'input' ? windowColumn(node.input, expr.index) : undefined
-    }
+  const origin = fieldOrigin(node, field)
+  if (origin === undefined) return undefined
+  const source = origin.node
+  switch (source.kind) {
     case 'rank':
-      return node.window !== undefined && field < node.input.schema.length
-        ? windowColumn(node.input, field)
+      return source.window !== undefined && origin.field < source.input.schema.length
+        ? windowColumn(source.input, origin.field)
         : undefined
     case 'windowAggregate':
     case 'windowTableFunction': {
       // Both end in window_start, window_end, window_time.
-      const position = field - (node.schema.length - 3)
+      const position = origin.field - (source.schema.length - 3)
       const column = (['window_start', 'window_end', 'window_time'] as const)[position]
-      const eventTime = timeAttributeOf(node.input.schema[node.timeField]!.type) === 'rowtime'
-      return column !== undefined && eventTime ? { column, source: node } : undefined
+      const eventTime = timeAttributeOf(source.input.schema[source.timeField]!.type) === 'rowtime'
+      return column !== undefined && eventTime ? { column, source } : undefined
     }
     default:
       return undefined
