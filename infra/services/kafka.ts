@@ -60,6 +60,10 @@ function serverProperties(dataDir: string, brokerPort: number, controllerPort: n
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
     'log.flush.interval.messages=9223372036854775807',
+    // Tests and benchmarks produce records with past event times (2024) as record timestamps. Time-based
+    // retention would delete them at its next check (every 5 minutes), moving a topic's earliest offset to
+    // its end while a test reads it.
+    'log.retention.ms=-1',
     '',
   ].join('\n')
 }
