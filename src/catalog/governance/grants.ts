@@ -6,9 +6,12 @@
  *   `*`                every dataset (and the catalog-wide resources that are not admin-only)
  *   `traffic.*`        every dataset of the namespace `traffic`, and the namespace itself
  *   `traffic.pageview` that one dataset
+ *   `cluster:kafka-main` one cluster: `editor` places dataset locations on it, `owner` also receives its
+ *                      connection secrets in a resolve and grants roles on it. Dataset grants never reach a
+ *                      cluster, since a cluster's credentials open every dataset on it.
  */
 import { invalidField } from '../locations/errors.ts'
-import { validateDatasetName } from '../locations/names.ts'
+import { validateClusterName, validateDatasetName } from '../locations/names.ts'
 import { validateGroupName, validatePrincipalName } from './principals.ts'
 
 export const ROLES = ['viewer', 'editor', 'owner', 'admin'] as const
@@ -26,6 +29,7 @@ export type GrantScope =
   | { kind: 'all' }
   | { kind: 'namespace'; namespace: string }
   | { kind: 'dataset'; dataset: string }
+  | { kind: 'cluster'; cluster: string }
 
 export type Grantee = { kind: 'principal'; name: string } | { kind: 'group'; name: string }
 
@@ -37,8 +41,13 @@ export interface Grant {
 
 const NAMESPACE = /^[a-z][a-z0-9_]*$/
 
+const CLUSTER_PREFIX = 'cluster:'
+
 export function parseGrantScope(text: string, field = 'scope'): GrantScope {
   if (text === '*') return { kind: 'all' }
+  if (text.startsWith(CLUSTER_PREFIX)) {
+    return { kind: 'cluster', cluster: validateClusterName(text.slice(CLUSTER_PREFIX.length), field) }
+  }
   if (text.endsWith('.*')) {
     const namespace = text.slice(0, -2)
     if (!NAMESPACE.test(namespace)) {
@@ -60,6 +69,8 @@ export function formatGrantScope(scope: GrantScope): string {
       return `${scope.namespace}.*`
     case 'dataset':
       return scope.dataset
+    case 'cluster':
+      return `${CLUSTER_PREFIX}${scope.cluster}`
   }
 }
 
@@ -87,9 +98,15 @@ export function scopeCoversDataset(scope: GrantScope, dataset: string): boolean 
       return dataset.length > scope.namespace.length + 1 && dataset.startsWith(`${scope.namespace}.`)
     case 'dataset':
       return scope.dataset === dataset
+    case 'cluster':
+      return false
   }
 }
 
 export function scopeCoversNamespace(scope: GrantScope, namespace: string): boolean {
   return scope.kind === 'all' || (scope.kind === 'namespace' && scope.namespace === namespace)
+}
+
+export function scopeCoversCluster(scope: GrantScope, cluster: string): boolean {
+  return scope.kind === 'all' || (scope.kind === 'cluster' && scope.cluster === cluster)
 }

@@ -33,6 +33,8 @@ const REQUIRED: Record<Action, Role | 'authenticated'> = {
   'dataset.secrets': 'owner',
   'dataset.update': 'editor',
   'dataset.delete': 'owner',
+  'location.share': 'owner',
+  'subject.bind': 'owner',
   'schema.list': 'authenticated',
   'schema.read': 'viewer',
   'schema.write': 'editor',
@@ -42,6 +44,8 @@ const REQUIRED: Record<Action, Role | 'authenticated'> = {
   'grant.manage': 'owner',
   'cluster.read': 'authenticated',
   'cluster.manage': 'admin',
+  'cluster.use': 'editor',
+  'cluster.secrets': 'owner',
   'principal.manage': 'admin',
   'registry.manage': 'admin',
   'audit.read': 'owner',
@@ -88,7 +92,9 @@ describe('the permission matrix', () => {
       scopes.map(({ scope, coversPageview }) => {
         const resource = resourceFor(action)
         const required = REQUIRED[action]
-        const covers = resource.kind === 'global' ? scope === '*' : coversPageview
+        // Dataset and namespace grants never reach a cluster: its credentials open every dataset on it.
+        const covers =
+          resource.kind === 'global' || resource.kind === 'cluster' ? scope === '*' : coversPageview
         const allowed =
           required === 'authenticated' || (required !== 'admin' && covers && RANK[role] >= RANK[required])
         return { action, role, scope, resource, allowed }
@@ -172,6 +178,57 @@ describe('namespace scopes', () => {
   it('do not reach catalog-wide resources, which only * covers', () => {
     expect(authorize(alice, [grant('owner', 'traffic.*')], 'audit.read', GLOBAL).allowed).toBe(false)
     expect(authorize(alice, [grant('owner', '*')], 'audit.read', GLOBAL).allowed).toBe(true)
+  })
+})
+
+describe('cluster scopes', () => {
+  const kafkaMain: Resource = { kind: 'cluster', name: 'kafka-main' }
+
+  it('are written cluster:<name>, round-trip, and take no admin', () => {
+    expect(parseGrantScope('cluster:kafka-main')).toEqual({ kind: 'cluster', cluster: 'kafka-main' })
+    expect(parseGrant({ grantee: toAlice, role: 'editor', scope: 'cluster:kafka-main' }).scope).toEqual({
+      kind: 'cluster',
+      cluster: 'kafka-main',
+    })
+    expect(() => parseGrantScope('cluster:Bad Name')).toThrow(/not a valid cluster name/)
+    expect(() => parseGrant({ grantee: toAlice, role: 'admin', scope: 'cluster:kafka-main' })).toThrow(
+      /admin is a global role/,
+    )
+  })
+
+  it('let editors use the cluster and owners read its secrets, that cluster only', () => {
+    const editor = [grant('editor', 'cluster:kafka-main')]
+    const owner = [grant('owner', 'cluster:kafka-main')]
+    expect(authorize(alice, editor, 'cluster.use', kafkaMain).allowed).toBe(true)
+    expect(authorize(alice, editor, 'cluster.secrets', kafkaMain).allowed).toBe(false)
+    expect(authorize(alice, owner, 'cluster.secrets', kafkaMain).allowed).toBe(true)
+    expect(authorize(alice, owner, 'cluster.use', { kind: 'cluster', name: 'kafka-other' }).allowed).toBe(
+      false,
+    )
+    expect(authorize(alice, owner, 'cluster.manage', kafkaMain).allowed).toBe(false)
+    expect(authorize(alice, owner, 'dataset.read', pageview).allowed).toBe(false)
+  })
+
+  it('are not reached by namespace or dataset grants', () => {
+    expect(authorize(alice, [grant('owner', 'traffic.*')], 'cluster.use', kafkaMain).allowed).toBe(false)
+    expect(authorize(alice, [grant('owner', 'traffic.pageview')], 'cluster.secrets', kafkaMain).allowed).toBe(
+      false,
+    )
+  })
+
+  it('let the cluster owner grant on it', () => {
+    const change = { grantee: toAlice, role: 'editor' as const, scope: parseGrantScope('cluster:kafka-main') }
+    expect(
+      authorizeGrantChange(
+        bob,
+        [grant('owner', 'cluster:kafka-main', { kind: 'principal', name: 'bob' })],
+        change,
+      ).allowed,
+    ).toBe(true)
+    expect(
+      authorizeGrantChange(bob, [grant('owner', 'traffic.*', { kind: 'principal', name: 'bob' })], change)
+        .allowed,
+    ).toBe(false)
   })
 })
 

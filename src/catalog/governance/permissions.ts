@@ -9,6 +9,7 @@ import {
   type GrantScope,
   type Role,
   roleRank,
+  scopeCoversCluster,
   scopeCoversDataset,
   scopeCoversNamespace,
 } from './grants.ts'
@@ -32,11 +33,25 @@ export const ACTIONS = {
   'dataset.write': { requires: 'editor', on: ['dataset'] },
   /**
    * Connection secrets in a resolve (`includeSecrets=true`): they open the data to anyone holding them, outside
-   * every grant, so only the dataset's owners get them (and only on a server started with --allow-secrets).
+   * every grant, so only the dataset's owners get them (and only on a server started with --allow-secrets),
+   * and only when they also hold `cluster.secrets` on each cluster of the answer.
    */
   'dataset.secrets': { requires: 'owner', on: ['dataset'] },
   /** Creating or changing a dataset's definition. */
   'dataset.update': { requires: 'editor', on: ['dataset'] },
+  /**
+   * Pointing a dataset at a physical location (topic, table, path, key pattern) another dataset already uses:
+   * the new dataset's viewers could then read that data, so it takes what granting them would, owner of each
+   * dataset there. Checked on each of those other datasets.
+   */
+  'location.share': { requires: 'owner', on: ['dataset'] },
+  /**
+   * Making a dataset govern a registry subject it does not govern yet (naming it as key/value subject, or
+   * moving onto the topic of a topic-named subject). The binding decides who may register, reconfigure and
+   * delete the subject's schemas, so taking it over takes owner of every dataset governing it now; a subject
+   * that already exists without any dataset is admin-only (see dataset-claims.ts for the whole rule).
+   */
+  'subject.bind': { requires: 'owner', on: ['subject'] },
   /** Deleting a dataset breaks every job reading it, so it takes an owner. */
   'dataset.delete': { requires: 'owner', on: ['dataset'] },
   'schema.list': { requires: 'authenticated', on: ['global'] },
@@ -47,10 +62,14 @@ export const ACTIONS = {
   'schema.delete': { requires: 'owner', on: ['subject'] },
   /** The grant list, filtered to the grants on scopes the caller may read. */
   'grant.list': { requires: 'authenticated', on: ['global'] },
-  'grant.read': { requires: 'viewer', on: ['dataset', 'namespace', 'global'] },
-  'grant.manage': { requires: 'owner', on: ['dataset', 'namespace', 'global'] },
+  'grant.read': { requires: 'viewer', on: ['dataset', 'namespace', 'cluster', 'global'] },
+  'grant.manage': { requires: 'owner', on: ['dataset', 'namespace', 'cluster', 'global'] },
   'cluster.read': { requires: 'authenticated', on: ['cluster', 'global'] },
   'cluster.manage': { requires: 'admin', on: ['cluster', 'global'] },
+  /** Placing a dataset location on a cluster the dataset is not on yet (a grant on `cluster:<name>`). */
+  'cluster.use': { requires: 'editor', on: ['cluster'] },
+  /** The cluster's resolved connection secrets (with `dataset.secrets` on the dataset being resolved). */
+  'cluster.secrets': { requires: 'owner', on: ['cluster'] },
   /** Principals, groups and tokens. */
   'principal.manage': { requires: 'admin', on: ['principal', 'global'] },
   /** The registry's global compatibility and mode. */
@@ -160,6 +179,8 @@ export function scopeResource(scope: GrantScope): Resource {
       return { kind: 'namespace', name: scope.namespace }
     case 'dataset':
       return { kind: 'dataset', name: scope.dataset }
+    case 'cluster':
+      return { kind: 'cluster', name: scope.cluster }
   }
 }
 
@@ -193,6 +214,8 @@ function scopeCovers(scope: GrantScope, resource: Resource): boolean {
       return scopeCoversDataset(scope, resource.name)
     case 'namespace':
       return scopeCoversNamespace(scope, resource.name)
+    case 'cluster':
+      return scopeCoversCluster(scope, resource.name)
     default:
       return scope.kind === 'all'
   }

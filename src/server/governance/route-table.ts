@@ -5,11 +5,14 @@
  */
 import type { FastifyRequest } from 'fastify'
 import type { Catalog } from '../../catalog/catalog.ts'
+import type { ClaimIndex } from '../../catalog/governance/dataset-claims.ts'
+import { datasetClaims } from '../../catalog/governance/dataset-claims.ts'
 import { parseGrantScope } from '../../catalog/governance/grants.ts'
 import { parseNodeId } from '../../catalog/governance/lineage-graph.ts'
 import { type Action, scopeResource } from '../../catalog/governance/permissions.ts'
 import { GLOBAL, type Resource } from '../../catalog/governance/resources.ts'
 import { bindSubject, type SubjectIndex, subjectResource } from '../../catalog/governance/subject-binding.ts'
+import { parseDatasetDefinition } from '../../catalog/locations/definitions.ts'
 import { invalidField } from '../../catalog/locations/errors.ts'
 import { flag, param, text } from '../http.ts'
 import type { SubjectIndexCache } from './subject-index.ts'
@@ -71,14 +74,52 @@ function schemaId(request: FastifyRequest): number {
   return Number.isSafeInteger(id) && id > 0 ? id : 0
 }
 
-function resolveChecks(request: FastifyRequest): Check[] {
-  const resource: Resource = { kind: 'dataset', name: param(request, 'name') }
+/**
+ * Secrets need the dataset's owner and, since a cluster's credentials open every dataset on it, the owner of
+ * each cluster the answer would carry (a `cluster:<name>` grant).
+ */
+async function resolveChecks(request: FastifyRequest, context: RouteContext): Promise<Check[]> {
+  const name = param(request, 'name')
+  const resource: Resource = { kind: 'dataset', name }
   const access = text(request, 'access')
   if (access !== undefined && access !== 'read' && access !== 'write')
     throw invalidField('access', 'use read or write')
   const checks = one(access === 'write' ? 'dataset.write' : 'dataset.read', resource)
-  if (flag(request, 'includeSecrets')) checks.push(...one('dataset.secrets', resource))
+  if (!flag(request, 'includeSecrets')) return checks
+  checks.push(...one('dataset.secrets', resource))
+  const environment =
+    text(request, 'environment') ?? text(request, 'env') ?? context.catalog.locations.defaultEnvironment
+  // An unknown dataset or environment: the handler answers 404 with the reason, to those allowed to ask.
+  const dataset = await context.catalog.locations.getDataset(name).catch(() => undefined)
+  const clusters = new Set((dataset?.locations[environment] ?? []).map((location) => location.cluster))
+  for (const cluster of clusters) checks.push(...one('cluster.secrets', { kind: 'cluster', name: cluster }))
   return checks
+}
+
+/**
+ * What a dataset definition reaches beyond its own name: clusters, other datasets' locations and registry
+ * subjects (dataset-claims.ts). A definition that does not parse gets no extra checks: the write fails anyway.
+ */
+function claimChecks(definition: unknown, index: ClaimIndex): Check[] {
+  let parsed: ReturnType<typeof parseDatasetDefinition>
+  try {
+    parsed = parseDatasetDefinition(definition)
+  } catch {
+    return []
+  }
+  return datasetClaims(parsed, index).map((claim) => ({ action: claim.action, resources: [claim.resource] }))
+}
+
+async function datasetWriteChecks(
+  request: FastifyRequest,
+  context: RouteContext,
+  name: string,
+): Promise<Check[]> {
+  const body = typeof request.body === 'object' && request.body !== null ? request.body : {}
+  return [
+    ...one('dataset.update', { kind: 'dataset', name }),
+    ...claimChecks({ ...body, name }, await context.subjects.claimIndex()),
+  ]
 }
 
 /** A catalog document changes clusters, datasets and subjects: each needs its own permission. */
@@ -96,9 +137,12 @@ async function applyChecks(request: FastifyRequest, context: RouteContext): Prom
         })
       : []
   const index = await context.subjects.get()
+  const claims = await context.subjects.claimIndex()
+  const datasets = Array.isArray(body.datasets) ? (body.datasets as unknown[]) : []
   const checks = [
     ...named('clusters', 'name').flatMap((name) => one('cluster.manage', { kind: 'cluster', name })),
     ...named('datasets', 'name').flatMap((name) => one('dataset.update', { kind: 'dataset', name })),
+    ...datasets.flatMap((definition) => claimChecks(definition, claims)),
     ...named('schemas', 'subject').flatMap((name) =>
       one('schema.write', subjectResource(bindSubject(name, index))),
     ),
@@ -186,11 +230,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/datasets': datasetList,
   'GET /api/v1/search': datasetList,
   'POST /api/v1/datasets': {
-    checks: (request) => one('dataset.update', { kind: 'dataset', name: bodyField(request, 'name') }),
+    checks: (request, context) => datasetWriteChecks(request, context, bodyField(request, 'name')),
     changesBindings: true,
   },
   'GET /api/v1/datasets/:name': { checks: dataset('dataset.read') },
-  'PUT /api/v1/datasets/:name': { checks: dataset('dataset.update'), changesBindings: true },
+  'PUT /api/v1/datasets/:name': {
+    checks: (request, context) => datasetWriteChecks(request, context, param(request, 'name')),
+    changesBindings: true,
+  },
   'DELETE /api/v1/datasets/:name': { checks: dataset('dataset.delete'), changesBindings: true },
   'GET /api/v1/resolve/:name': { checks: resolveChecks },
   'GET /api/v1/datasets/:name/resolve': { checks: resolveChecks },

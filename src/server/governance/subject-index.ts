@@ -6,11 +6,14 @@
  */
 import { sql } from 'kysely'
 import type { Catalog } from '../../catalog/catalog.ts'
+import type { ClaimIndex } from '../../catalog/governance/dataset-claims.ts'
 import {
   buildSubjectIndex,
   type DatasetSubjects,
   type SubjectIndex,
 } from '../../catalog/governance/subject-binding.ts'
+import { locationIdentity } from '../../catalog/locations/location-identity.ts'
+import type { ClusterSystem } from '../../catalog/locations/model.ts'
 
 const MAX_AGE_MS = 5_000
 
@@ -51,6 +54,44 @@ export class SubjectIndexCache {
     this.subjectsById.clear()
   }
 
+  /**
+   * Everything `datasetClaims` needs, read fresh from the database (not cached): it guards writes, which are
+   * rare, and must not miss a dataset another server created a moment ago.
+   */
+  async claimIndex(): Promise<ClaimIndex> {
+    const db = this.catalog.database.db
+    const [subjects, clusters, locations, registered] = await Promise.all([
+      this.build(),
+      db.selectFrom('udm_clusters').select(['name', 'system']).execute(),
+      db
+        .selectFrom('udm_locations')
+        .innerJoin('udm_clusters', 'udm_clusters.id', 'udm_locations.cluster_id')
+        .innerJoin('udm_datasets', 'udm_datasets.id', 'udm_locations.dataset_id')
+        .select([
+          'udm_datasets.name as dataset',
+          'udm_clusters.name as cluster',
+          'udm_clusters.system',
+          'spec',
+        ])
+        .execute(),
+      this.catalog.registry.listSubjects({ deleted: true }),
+    ])
+    const byIdentity = new Map<string, string[]>()
+    const clustersOf = new Map<string, string[]>()
+    for (const row of locations) {
+      const identity = locationIdentity(row.cluster, row.system as ClusterSystem, row.spec)
+      addOnce(byIdentity, identity, row.dataset)
+      addOnce(clustersOf, row.dataset, row.cluster)
+    }
+    return {
+      subjects,
+      locations: byIdentity,
+      clustersOf,
+      clusterSystems: new Map(clusters.map((row) => [row.name, row.system as ClusterSystem])),
+      registeredSubjects: new Set(registered),
+    }
+  }
+
   private async build(): Promise<SubjectIndex> {
     const db = this.catalog.database.db
     const datasets = await db
@@ -73,4 +114,10 @@ export class SubjectIndexCache {
     }
     return buildSubjectIndex(entries.values())
   }
+}
+
+function addOnce(index: Map<string, string[]>, key: string, value: string): void {
+  const values = index.get(key)
+  if (values === undefined) index.set(key, [value])
+  else if (!values.includes(value)) values.push(value)
 }
