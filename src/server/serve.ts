@@ -7,7 +7,12 @@ import type { FastifyBaseLogger } from 'fastify'
 import { pino } from 'pino'
 import { Catalog } from '../catalog/catalog.ts'
 import type { CatalogDatabaseOptions } from '../catalog/db/connection.ts'
-import { ALLOW_SECRETS, DENY_SECRETS } from '../catalog/locations/secrets.ts'
+import {
+  ALLOW_SECRETS,
+  DENY_SECRETS,
+  NO_SECRET_FILES,
+  secretFilesWithin,
+} from '../catalog/locations/secrets.ts'
 import { buildServer, type WeirServer } from './app.ts'
 
 export interface ServeOptions {
@@ -16,6 +21,8 @@ export interface ServeOptions {
   port: number
   /** Let `resolve?includeSecrets=true` hand out secrets, to callers that own the dataset. */
   allowSecrets?: boolean
+  /** The only directory `file:` secret references may point into; without it, file secrets are refused. */
+  secretsDir?: string
   /** See ServerOptions. */
   adminToken?: string
   bodyLimit?: number
@@ -51,6 +58,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onAuditError: (error) => log.error({ err: error }, 'could not write audit records'),
     locations: {
       secretAccess: options.allowSecrets === true ? ALLOW_SECRETS : DENY_SECRETS,
+      secretFiles: options.secretsDir === undefined ? NO_SECRET_FILES : secretFilesWithin(options.secretsDir),
       ...(options.defaultEnvironment === undefined ? {} : { defaultEnvironment: options.defaultEnvironment }),
     },
   })

@@ -4,13 +4,13 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/catalog/catalog.ts'
 import type { CatalogDatabaseOptions } from '../../src/catalog/db/connection.ts'
 import { knownMigrations, migrateToLatest } from '../../src/catalog/db/migrations.ts'
-import { ALLOW_SECRETS } from '../../src/catalog/locations/secrets.ts'
+import { ALLOW_SECRETS, secretFilesWithin } from '../../src/catalog/locations/secrets.ts'
 import { LocationService } from '../../src/catalog/locations/service.ts'
 import {
   avroRecord,
@@ -631,6 +631,7 @@ export function storageSuite(label: string, database: () => Promise<CatalogDatab
         const trusted = new LocationService(catalog.database.db, {
           secretAccess: ALLOW_SECRETS,
           env: { [envName]: 's3cret' },
+          secretFiles: secretFilesWithin(dirname(secretFile)),
         })
         const withSecrets = await trusted.resolve(name, { includeSecrets: true })
         expect(withSecrets.secretsResolved).toBe(true)

@@ -4,7 +4,7 @@ import { parseClusterDefinition, parseDatasetDefinition } from './definitions.ts
 import { formatDuration, parseDuration } from './durations.ts'
 import { CatalogError } from './errors.ts'
 import { readLocationSpec } from './location-specs.ts'
-import { checkNoPlainSecrets, isSecretReference, resolveSecretReference } from './secrets.ts'
+import { ANY_SECRET_FILE, checkNoPlainSecrets, isSecretReference, resolveSecretReference } from './secrets.ts'
 
 function failure(action: () => unknown): CatalogError {
   try {
@@ -101,9 +101,9 @@ describe('cluster definitions and secrets', () => {
     expect(isSecretReference('file:relative')).toBe(false)
     expect(resolveSecretReference('env:X', 'ctx', { X: 'v' })).toBe('v')
     expect(failure(() => resolveSecretReference('env:MISSING', 'ctx', {})).status).toBe(422)
-    expect(failure(() => resolveSecretReference('file:/nonexistent/secret', 'ctx', {})).message).toContain(
-      'ENOENT',
-    )
+    expect(
+      failure(() => resolveSecretReference('file:/nonexistent/secret', 'ctx', {}, ANY_SECRET_FILE)).message,
+    ).toContain('ENOENT')
   })
 })
 

@@ -12,6 +12,8 @@ export type CatalogErrorCode =
   | 'no_location'
   | 'secrets_forbidden'
   | 'secret_unavailable'
+  /** A `file:` secret outside the directory the server may read secrets from. */
+  | 'secret_file_refused'
   /** A schema in a catalog document was refused by the registry (invalid, incompatible, ...). */
   | 'schema_rejected'
   /** The CLI could not reach the server it was pointed at. */

@@ -6,7 +6,8 @@
  * Whether a caller may receive resolved secrets is decided in exactly one place, `SecretAccessPolicy`, so the
  * governance work (principals and grants) can replace the policy without touching the callers.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync, statSync } from 'node:fs'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { CatalogError, invalidField, joinField } from './errors.ts'
 import type { PropertyValue } from './model.ts'
 
@@ -62,11 +63,43 @@ function envNameFor(key: string): string {
   return key.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()
 }
 
+/**
+ * Which files `file:` references may name. A server must not become a way to read its own files (its
+ * database, keys, /etc/shadow) through a cluster property, so it reads secret files only inside one directory
+ * it was given (`--secrets-dir`), and none without it. The embedded CLI runs as the user who owns the files
+ * anyway, so it may read any.
+ */
+export type SecretFilePolicy = { kind: 'none' } | { kind: 'anywhere' } | { kind: 'within'; directory: string }
+
+export const NO_SECRET_FILES: SecretFilePolicy = { kind: 'none' }
+export const ANY_SECRET_FILE: SecretFilePolicy = { kind: 'anywhere' }
+
+/** A policy for secret files under `directory`, which must exist (checked now, so a typo fails at startup). */
+export function secretFilesWithin(directory: string): SecretFilePolicy {
+  const absolute = resolve(directory)
+  let isDirectory = false
+  try {
+    isDirectory = statSync(absolute).isDirectory()
+  } catch {
+    isDirectory = false
+  }
+  if (!isDirectory) {
+    throw new CatalogError(
+      400,
+      'invalid_field',
+      `secrets directory '${directory}' is not a directory; create it (e.g. mkdir -p ${absolute}) or point --secrets-dir at the directory holding the secret files`,
+      'secretsDir',
+    )
+  }
+  return { kind: 'within', directory: realpathSync(absolute) }
+}
+
 /** The secret a reference points to. Fails with a message naming the reference and how to provide it. */
 export function resolveSecretReference(
   reference: string,
   context: string,
   env: NodeJS.ProcessEnv = process.env,
+  files: SecretFilePolicy = NO_SECRET_FILES,
 ): string {
   const envMatch = ENV_REFERENCE.exec(reference)
   if (envMatch) {
@@ -83,9 +116,10 @@ export function resolveSecretReference(
   }
   const fileMatch = FILE_REFERENCE.exec(reference)
   if (fileMatch) {
+    const path = allowedSecretFile(fileMatch[1]!, reference, context, files)
     try {
       // Secret files usually end with a newline that is not part of the secret.
-      return readFileSync(fileMatch[1]!, 'utf8').replace(/\r?\n$/, '')
+      return readFileSync(path, 'utf8').replace(/\r?\n$/, '')
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? String(error)
       throw new CatalogError(
@@ -98,16 +132,60 @@ export function resolveSecretReference(
   return reference
 }
 
+/**
+ * The file to read for a `file:` reference, or a refusal: outside the allowed directory, with `..`, or through
+ * a symbolic link leading out of it (the real path is checked, and it is what gets read).
+ */
+function allowedSecretFile(
+  path: string,
+  reference: string,
+  context: string,
+  files: SecretFilePolicy,
+): string {
+  if (files.kind === 'anywhere') return path
+  const refuse = (why: string) =>
+    new CatalogError(422, 'secret_file_refused', `${context} refers to ${reference}, which ${why}`)
+  if (files.kind === 'none') {
+    throw refuse(
+      'this server does not read: it reads secret files only inside the directory given with --secrets-dir. ' +
+        'Start it with --secrets-dir DIR and keep the file under DIR, or use an env:NAME reference',
+    )
+  }
+  const outside = `is outside the secrets directory ${files.directory}; move the file under it and refer to it there`
+  if (path.split('/').includes('..')) throw refuse(`contains '..'; ${outside}`)
+  if (!within(files.directory, resolve(path))) throw refuse(outside)
+  let real: string
+  try {
+    real = realpathSync(path)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw new CatalogError(
+      422,
+      'secret_unavailable',
+      `${context} refers to ${reference}, which cannot be read (${reason}); make the file readable by the process resolving it`,
+    )
+  }
+  if (!within(files.directory, real))
+    throw refuse(`is a link leading out of the secrets directory; ${outside}`)
+  return real
+}
+
+function within(directory: string, path: string): boolean {
+  const rest = relative(directory, path)
+  return rest !== '' && !rest.startsWith(`..${sep}`) && rest !== '..' && !isAbsolute(rest)
+}
+
 /** Resolves every reference among a cluster's properties. */
 export function resolveProperties(
   properties: Record<string, PropertyValue>,
   clusterName: string,
   env: NodeJS.ProcessEnv = process.env,
+  files: SecretFilePolicy = NO_SECRET_FILES,
 ): Record<string, PropertyValue> {
   const resolved: Record<string, PropertyValue> = {}
   for (const [key, value] of Object.entries(properties)) {
     resolved[key] = isSecretReference(value)
-      ? resolveSecretReference(value, `cluster '${clusterName}' property '${key}'`, env)
+      ? resolveSecretReference(value, `cluster '${clusterName}' property '${key}'`, env, files)
       : value
   }
   return resolved
@@ -136,6 +214,6 @@ export async function assertSecretAccess(
     403,
     'secrets_forbidden',
     `resolving secrets for ${request.dataset} is not allowed here; resolve without includeSecrets to get the ` +
-      'secret references, or start the server with --allow-secrets (until grants exist, that allows every caller)',
+      'secret references, or start the server with --allow-secrets (then the owners of the dataset who also own its clusters get them)',
   )
 }

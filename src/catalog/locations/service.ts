@@ -27,7 +27,13 @@ import type {
   SubjectSchemaInfo,
 } from './model.ts'
 import { validateClusterName, validateDatasetName } from './names.ts'
-import { assertSecretAccess, DENY_SECRETS, resolveProperties, type SecretAccessPolicy } from './secrets.ts'
+import {
+  assertSecretAccess,
+  DENY_SECRETS,
+  resolveProperties,
+  type SecretAccessPolicy,
+  type SecretFilePolicy,
+} from './secrets.ts'
 import {
   type Db,
   datasetsUsingCluster,
@@ -54,6 +60,8 @@ export interface LocationServiceOptions {
   defaultEnvironment?: string
   /** Where `env:` secret references are looked up. */
   env?: NodeJS.ProcessEnv
+  /** Which files `file:` secret references may name; none unless configured. */
+  secretFiles?: SecretFilePolicy
 }
 
 export type WriteMode = 'create' | 'upsert'
@@ -261,7 +269,7 @@ export class LocationService {
       const { cluster: clusterName, system, ...spec } = view
       const cluster = clusters.get(clusterName)!
       const properties = includeSecrets
-        ? resolveProperties(cluster.properties, cluster.name, this.options.env)
+        ? resolveProperties(cluster.properties, cluster.name, this.options.env, this.options.secretFiles)
         : cluster.properties
       return { system, cluster: { name: cluster.name, system: cluster.system, properties }, ...spec }
     })

@@ -15,7 +15,7 @@ import type {
   DatasetSummary,
   ResolvedDataset,
 } from '../../catalog/locations/model.ts'
-import { ALLOW_SECRETS } from '../../catalog/locations/secrets.ts'
+import { ALLOW_SECRETS, ANY_SECRET_FILE } from '../../catalog/locations/secrets.ts'
 import { RegistryError } from '../../catalog/registry/errors.ts'
 import {
   type CompatibilityCheck,
@@ -61,7 +61,11 @@ export class EmbeddedUdmClient implements UdmClient {
   ) {}
 
   static async open(database: CatalogDatabaseOptions): Promise<EmbeddedUdmClient> {
-    const catalog = await Catalog.open({ database, locations: { secretAccess: ALLOW_SECRETS } })
+    // The local user could read any of these files directly, so no secrets directory applies.
+    const catalog = await Catalog.open({
+      database,
+      locations: { secretAccess: ALLOW_SECRETS, secretFiles: ANY_SECRET_FILE },
+    })
     return new EmbeddedUdmClient(catalog, catalog.database.description)
   }
 

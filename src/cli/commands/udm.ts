@@ -9,6 +9,7 @@ interface ServeFlags {
   port: number
   host: string
   allowSecrets?: boolean
+  secretsDir?: string
   environment?: string
   logLevel: string
   bodyLimit?: number
@@ -57,6 +58,10 @@ export function registerUdmCommands(program: Command): void {
       'let resolve?includeSecrets=true return resolved secrets, to callers that own the dataset (or admins)',
     )
     .option(
+      '--secrets-dir <dir>',
+      'the only directory file: secret references may point into (default: none, file secrets are refused)',
+    )
+    .option(
       '--body-limit <bytes>',
       'refuse request bodies larger than this with 413 (default: 1 MiB)',
       bodyLimit,
@@ -75,6 +80,7 @@ export function registerUdmCommands(program: Command): void {
           host: flags.host,
           port: flags.port,
           allowSecrets: flags.allowSecrets === true,
+          ...(flags.secretsDir === undefined ? {} : { secretsDir: flags.secretsDir }),
           defaultEnvironment: flags.environment ?? 'prod',
           logLevel: flags.logLevel,
           ...(flags.bodyLimit === undefined ? {} : { bodyLimit: flags.bodyLimit }),
