@@ -8,6 +8,7 @@
  * (a log line, a ticket, a metrics scrape) that verification must meet.
  */
 import { createHash } from 'node:crypto'
+import { storableEntry } from './audit-sanitize.ts'
 import { canonicalJson, type JsonObject } from './canonical-json.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -42,7 +43,10 @@ export interface AuditRecord extends AuditEntry, ChainHead {
   prevHash: string
 }
 
-/** Sequences start at 1 and have no gaps, so a deleted record shows as a missing number. */
+/**
+ * Sequences start at 1 and have no gaps, so a deleted record shows as a missing number. The record is made
+ * storable first (audit-sanitize.ts), so its hash covers what the database keeps, not what was asked for.
+ */
 export function appendRecord(head: ChainHead | undefined, entry: AuditEntry): AuditRecord {
   const millis = Date.parse(entry.time)
   if (!Number.isFinite(millis) || new Date(millis).toISOString() !== entry.time) {
@@ -51,7 +55,7 @@ export function appendRecord(head: ChainHead | undefined, entry: AuditEntry): Au
   }
   const sequence = head === undefined ? 1 : head.sequence + 1
   const prevHash = head === undefined ? GENESIS_HASH : head.hash
-  const record = { ...pickEntry(entry), sequence, prevHash, hash: '' }
+  const record = { ...pickEntry(storableEntry(entry)), sequence, prevHash, hash: '' }
   record.hash = recordHash(record)
   return record
 }

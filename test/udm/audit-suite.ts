@@ -1,0 +1,115 @@
+/**
+ * The audit trail's robustness on one storage backend: a bad record never costs other records theirs,
+ * concurrent writes are all answered and audited, anchors reveal a truncated or rewritten trail, failed
+ * authentications are aggregated and rate-limited, verification leaves the server responsive, request ids
+ * stay unique across restarts, and tokens that are already expired are not issued.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Catalog } from '../../src/catalog/catalog.ts'
+import type { CatalogDatabaseOptions } from '../../src/catalog/db/connection.ts'
+import type { AuditEntry, AuditRecord } from '../../src/catalog/governance/audit-chain.ts'
+import { AUDIT_WRITE_FAILED } from '../../src/catalog/governance/audit-writer.ts'
+import { buildServer, type WeirServer } from '../../src/server/app.ts'
+import { ADMIN_HEADERS, ADMIN_TOKEN, unique } from './helpers.ts'
+
+export function auditSuite(label: string, database: () => Promise<CatalogDatabaseOptions>): void {
+  describe(`the audit trail on ${label}`, () => {
+    let catalog: Catalog
+    let app: WeirServer
+    beforeAll(async () => {
+      catalog = await Catalog.open({ database: await database() })
+      app = await buildServer({ catalog, adminToken: ADMIN_TOKEN })
+    })
+    afterAll(async () => {
+      await app?.close()
+      await catalog?.close()
+    })
+
+    const entry = (principal: string, resource: string, requestId: string): AuditEntry => ({
+      time: new Date().toISOString(),
+      principal,
+      clientAddress: '127.0.0.1',
+      action: 'dataset.read',
+      resource,
+      result: 'denied',
+      reason: 'denied: no grant',
+      requestId,
+      change: null,
+    })
+    const byRequest = async (requestId: string): Promise<AuditRecord[]> => {
+      const records: AuditRecord[] = []
+      for await (const record of catalog.governance.exportAudit({})) {
+        if (record.requestId === requestId) records.push(record)
+      }
+      return records
+    }
+
+    it('keeps every record of a batch that holds NUL bytes and unpaired surrogates, escaped', async () => {
+      const id = unique('nul-batch-')
+      const mallory = entry('mallory', 'dataset:a\u0000b', id)
+      mallory.change = { 'key\u0000': ['v\u0000', '\ud800'], nested: { x: 'y\udc00z' } }
+      mallory.reason = 'bad \ud83d input'
+      const results = await Promise.allSettled([
+        catalog.governance.record(entry('alice', 'dataset:a', id)),
+        catalog.governance.record(mallory),
+        catalog.governance.record(entry('bob', 'dataset:b', id)),
+      ])
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+      const stored = await byRequest(id)
+      expect(stored.map((record) => record.principal)).toEqual(['alice', 'mallory', 'bob'])
+      expect(stored[1]).toMatchObject({
+        resource: 'dataset:a\\u0000b',
+        reason: 'bad \ufffd input',
+        change: { 'key\\u0000': ['v\\u0000', '\ufffd'], nested: { x: 'y\ufffdz' } },
+      })
+      expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
+    })
+
+    it('loses only the record the database refuses, and audits that loss', async () => {
+      const id = unique('bad-batch-')
+      // A result the table's CHECK constraint refuses: a record no sanitising can save.
+      const refused = { ...entry('mallory', 'dataset:a', id), result: 'maybe' as AuditEntry['result'] }
+      const before = catalog.governance.audit.failedRecords
+      const results = await Promise.allSettled([
+        catalog.governance.record(entry('alice', 'dataset:a', id)),
+        catalog.governance.record(refused),
+        catalog.governance.record(entry('bob', 'dataset:b', id)),
+      ])
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+      expect(catalog.governance.audit.failedRecords).toBe(before + 1)
+      const stored = await byRequest(id)
+      expect(stored.map((record) => [record.principal, record.action])).toEqual([
+        ['alice', 'dataset.read'],
+        ['mallory', AUDIT_WRITE_FAILED],
+        ['bob', 'dataset.read'],
+      ])
+      expect(stored[1]?.reason).toMatch(/the audit record of dataset\.read on dataset:a could not be stored/)
+      expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
+    })
+
+    it('answers concurrent writes 2xx and audits each, even beside a record with a NUL byte', async () => {
+      const names = Array.from({ length: 40 }, () => unique('conc'))
+      const poisoned = unique('poison-')
+      const answers = await Promise.all([
+        ...names.map((name) =>
+          app.inject({
+            method: 'POST',
+            url: '/api/v1/principals',
+            headers: ADMIN_HEADERS,
+            payload: { name },
+          }),
+        ),
+        catalog.governance.record(entry('mallory', 'dataset:\u0000', poisoned)).then(() => undefined),
+      ])
+      expect(answers.slice(0, names.length).map((answer) => answer?.statusCode)).toEqual(names.map(() => 201))
+      const created = new Set<string>()
+      for await (const record of catalog.governance.exportAudit({ action: 'principal.manage' })) {
+        const name = record.change?.name
+        if (typeof name === 'string') created.add(name)
+      }
+      expect(names.filter((name) => !created.has(name))).toEqual([])
+      expect(await byRequest(poisoned)).toHaveLength(1)
+      expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
+    })
+  })
+}
