@@ -21,6 +21,7 @@ import { registerEnforcement } from './governance/enforcement.ts'
 import { SubjectIndexCache } from './governance/subject-index.ts'
 import { registerBodyParsers } from './http.ts'
 import { OPS_TAG, REGISTRY_TAG, UDM_TAG } from './openapi.ts'
+import { requestIdGenerator } from './request-id.ts'
 import { registerGovernanceRoutes, registerLineageRoutes } from './routes/governance.ts'
 import { type OperationsState, registerOperationRoutes } from './routes/operations.ts'
 import { registerConfigRoutes } from './routes/registry-config.ts'
@@ -61,6 +62,8 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
     // One line per request is logged by the hook below, at a level that keeps the hot path quiet.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Audit records carry the request id: it must not repeat after a restart (see request-id.ts).
+    genReqId: requestIdGenerator(),
   })
   const operations: OperationsState = { shuttingDown: false }
 
@@ -69,7 +72,10 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   registerBodyParsers(app)
   registerErrorHandling(app)
-  const metrics = createCatalogMetrics({ catalogSizes: () => options.catalog.governance.catalogSizes() })
+  const metrics = createCatalogMetrics({
+    catalogSizes: () => options.catalog.governance.catalogSizes(),
+    auditWriteFailures: () => options.catalog.governance.audit.failedRecords,
+  })
   registerEnforcement(app, {
     context: { catalog: options.catalog, subjects: new SubjectIndexCache(options.catalog) },
     metrics,

@@ -9,11 +9,19 @@ import type { ParsedSchema } from '../schemas/types.ts'
 /** Enough for any real schema; stops pathological (or recursive) schemas from exploding the index. */
 const MAX_FIELDS = 2000
 const MAX_DEPTH = 8
+/**
+ * Nodes visited, in all. Named types are shared, so a union listing many recursive record types revisits the same
+ * paths (which add no field) a number of times exponential in the depth: 200 such records took 12 s, on the
+ * event loop, for a lookup any viewer may send.
+ */
+const MAX_VISITS = 20_000
 
 export function fieldNamesOf(schema: ParsedSchema): string[] {
   const fields = new Set<string>()
+  let visits = 0
   const add = (path: string): boolean => {
-    if (fields.size >= MAX_FIELDS) return false
+    // `fields` also holds '' (see avroFields), hence `>`.
+    if (fields.size > MAX_FIELDS || ++visits > MAX_VISITS) return false
     fields.add(path)
     return true
   }
@@ -23,6 +31,7 @@ export function fieldNamesOf(schema: ParsedSchema): string[] {
       if (declaration instanceof protobuf.Type) protobufFields(declaration, '', 0, add)
     }
   } else jsonSchemaFields(schema.document, '', 0, add)
+  fields.delete('')
   return [...fields]
 }
 
@@ -31,7 +40,8 @@ function join(prefix: string, name: string): string {
 }
 
 function avroFields(node: AvroNode, prefix: string, depth: number, add: (path: string) => boolean): void {
-  if (depth > MAX_DEPTH) return
+  // An empty path is never a field; adding it counts the visit and says whether the budget is spent.
+  if (depth > MAX_DEPTH || !add('')) return
   switch (node.kind) {
     case 'record':
       for (const field of node.fields) {
@@ -60,7 +70,7 @@ function protobufFields(
   depth: number,
   add: (path: string) => boolean,
 ): void {
-  if (depth > MAX_DEPTH) return
+  if (depth > MAX_DEPTH || !add('')) return
   for (const field of type.fieldsArray) {
     const path = join(prefix, field.name)
     if (!add(path)) return
@@ -74,7 +84,8 @@ function jsonSchemaFields(
   depth: number,
   add: (path: string) => boolean,
 ): void {
-  if (depth > MAX_DEPTH || typeof node !== 'object' || node === null || Array.isArray(node)) return
+  if (depth > MAX_DEPTH || !add('') || typeof node !== 'object' || node === null || Array.isArray(node))
+    return
   const schema = node as Record<string, unknown>
   const properties = schema.properties
   if (typeof properties === 'object' && properties !== null && !Array.isArray(properties)) {

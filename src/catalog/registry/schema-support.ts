@@ -5,7 +5,12 @@
  */
 import { createHash } from 'node:crypto'
 import type { StoredReference } from '../db/tables.ts'
-import { checkAgainstHistory, isCompatibilityLevel, providerFor } from '../schemas/compatibility.ts'
+import {
+  type CompatibilityResult,
+  checkAgainstHistory as checkAgainstHistoryUnmapped,
+  isCompatibilityLevel,
+  providerFor,
+} from '../schemas/compatibility.ts'
 import {
   COMPATIBILITY_LEVELS,
   type CompatibilityLevel,
@@ -18,7 +23,7 @@ import { fieldNamesOf } from './fields.ts'
 import { looksSerialized, serializedToProtoText } from './protobuf-serialized.ts'
 
 export type { CompatibilityLevel, ParsedSchema, SchemaType }
-export { COMPATIBILITY_LEVELS, checkAgainstHistory, isCompatibilityLevel }
+export { COMPATIBILITY_LEVELS, isCompatibilityLevel }
 
 export const SCHEMA_TYPES: readonly SchemaType[] = ['JSON', 'PROTOBUF', 'AVRO']
 
@@ -47,6 +52,24 @@ export function parseSchema(
     if (error instanceof InvalidSchemaError) throw invalidSchema(error.message)
     // The parsers are meant to throw InvalidSchemaError only; anything else is still the input's fault.
     throw invalidSchema(`Invalid ${type} schema: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/**
+ * The candidate against the subject's history (see ../schemas/compatibility.ts). A comparison that would exceed
+ * the request's work budget (a schema built to make the check exponential) becomes Confluent's 42201, as an
+ * invalid schema does, with the message naming the limit.
+ */
+export function checkAgainstHistory(
+  level: CompatibilityLevel,
+  candidate: ParsedSchema,
+  history: readonly ParsedSchema[],
+): CompatibilityResult {
+  try {
+    return checkAgainstHistoryUnmapped(level, candidate, history)
+  } catch (error) {
+    if (error instanceof InvalidSchemaError) throw invalidSchema(error.message)
+    throw error
   }
 }
 

@@ -2,6 +2,10 @@
  * Avro schema resolution (specification, "Schema Resolution"), reported the way Confluent's registry reports it:
  * one finding per problem with the Avro Java incompatibility type names. Logical types are not compared, as in
  * Avro Java: resolution works on the underlying types.
+ *
+ * Named types can be used many times, so a record type reused by two fields at each of 30 levels is small text
+ * but 2^30 field pairs: pair results are memoised and every comparison counts against the request's WorkBudget
+ * (work-budget.ts).
  */
 import type { ParsedAvroSchema } from './avro.ts'
 import type {
@@ -20,14 +24,16 @@ import {
   READER_WRITER_ROLES,
   type SchemaRoles,
 } from './incompatibility.ts'
+import { WorkBudget } from './work-budget.ts'
 
 /** Reasons `reader` cannot read data written with `writer`; empty when it can. */
 export function checkAvroCompatibility(
   reader: ParsedAvroSchema,
   writer: ParsedAvroSchema,
   roles: SchemaRoles = READER_WRITER_ROLES,
+  budget: WorkBudget = new WorkBudget(),
 ): string[] {
-  return new AvroResolution(roles).check(reader.root, writer.root, '/').map(formatIncompatibility)
+  return new AvroResolution(roles, budget).check(reader.root, writer.root, '/').map(formatIncompatibility)
 }
 
 /** Writer type → reader types it may be promoted to. */
@@ -43,12 +49,39 @@ class AvroResolution {
   private readonly roles: SchemaRoles
   /** Pairs being compared further up the stack: meeting one again means a recursive type, which resolves if the rest does. */
   private readonly inProgress = new Map<AvroNode, Set<AvroNode>>()
+  /**
+   * Findings of pairs already compared, with the path they were found at. Findings name their path, so an entry
+   * answers at another path only when it is empty or the caller needs just "compatible?".
+   */
+  private readonly memo = new Map<AvroNode, Map<AvroNode, { path: string; findings: Incompatibility[] }>>()
+  private readonly budget: WorkBudget
 
-  constructor(roles: SchemaRoles) {
+  constructor(roles: SchemaRoles, budget: WorkBudget) {
     this.roles = roles
+    this.budget = budget
   }
 
-  check(reader: AvroNode, writer: AvroNode, path: string): Incompatibility[] {
+  /** `needFindings: false` when the caller only asks whether the result is empty. */
+  check(reader: AvroNode, writer: AvroNode, path: string, needFindings = true): Incompatibility[] {
+    this.budget.spend('AVRO', 'compatibility checking')
+    const known = this.memo.get(reader)?.get(writer)
+    if (known !== undefined && (known.findings.length === 0 || known.path === path || !needFindings)) {
+      // Passing findings on costs in proportion to their number, as does building them.
+      this.budget.spend('AVRO', 'compatibility checking', known.findings.length)
+      return known.findings
+    }
+    const findings = this.checkUnmemoised(reader, writer, path)
+    this.budget.spend('AVRO', 'compatibility checking', findings.length)
+    let byWriter = this.memo.get(reader)
+    if (byWriter === undefined) {
+      byWriter = new Map()
+      this.memo.set(reader, byWriter)
+    }
+    byWriter.set(writer, { path, findings })
+    return findings
+  }
+
+  private checkUnmemoised(reader: AvroNode, writer: AvroNode, path: string): Incompatibility[] {
     if (writer.kind === 'union') {
       return writer.branches.flatMap((branch, index) => this.check(reader, branch, childPath(path, index)))
     }
@@ -68,7 +101,7 @@ class AvroResolution {
   }
 
   private checkReaderUnion(reader: AvroUnion, writer: AvroNode, path: string): Incompatibility[] {
-    if (reader.branches.some((branch) => this.check(branch, writer, path).length === 0)) return []
+    if (reader.branches.some((branch) => this.check(branch, writer, path, false).length === 0)) return []
     return [
       {
         type: 'MISSING_UNION_BRANCH',

@@ -7,24 +7,28 @@ import { formatIncompatibility, READER_WRITER_ROLES, type SchemaRoles } from './
 import { checkJsonSchemaCompatibility, type ParsedJsonSchema, parseJsonSchema } from './json-schema.ts'
 import { checkProtobufCompatibility, type ParsedProtobufSchema, parseProtobufSchema } from './protobuf.ts'
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type ParsedSchema, type SchemaType } from './types.ts'
+import { WorkBudget } from './work-budget.ts'
 
 export interface SchemaProvider {
   /** Throws InvalidSchemaError. `references` maps reference names to the referenced schemas' texts. */
   parse(text: string, references: ReadonlyMap<string, string>): ParsedSchema
-  /** Reasons `reader` cannot read what `writer` wrote (one formatted finding each); empty when it can. */
-  check(reader: ParsedSchema, writer: ParsedSchema, roles?: SchemaRoles): string[]
+  /**
+   * Reasons `reader` cannot read what `writer` wrote (one formatted finding each); empty when it can. Throws
+   * SchemaTooComplexError when the comparison would spend more than `budget` allows.
+   */
+  check(reader: ParsedSchema, writer: ParsedSchema, roles?: SchemaRoles, budget?: WorkBudget): string[]
 }
 
 function providerOf<S extends ParsedSchema>(
   type: S['type'],
   parse: (text: string, references: ReadonlyMap<string, string>) => S,
-  check: (reader: S, writer: S, roles: SchemaRoles) => string[],
+  check: (reader: S, writer: S, roles: SchemaRoles, budget: WorkBudget) => string[],
 ): SchemaProvider {
   const isOwn = (schema: ParsedSchema): schema is S => schema.type === type
   return {
     parse,
-    check(reader, writer, roles = READER_WRITER_ROLES) {
-      if (isOwn(reader) && isOwn(writer)) return check(reader, writer, roles)
+    check(reader, writer, roles = READER_WRITER_ROLES, budget = new WorkBudget()) {
+      if (isOwn(reader) && isOwn(writer)) return check(reader, writer, roles, budget)
       return [
         formatIncompatibility({
           type: 'SCHEMA_TYPE_MISMATCH',
@@ -64,12 +68,14 @@ const OLD_READS_NEW: SchemaRoles = { reader: 'old', writer: 'new' }
 /**
  * Checks `candidate` against `history` (oldest first). BACKWARD: the candidate reads data written with the
  * latest version; FORWARD: the latest version reads data written with the candidate; FULL: both. The
- * `_TRANSITIVE` levels check every version, not just the latest; NONE accepts anything.
+ * `_TRANSITIVE` levels check every version, not just the latest; NONE accepts anything. All the comparisons share
+ * one `budget` (one request's worth of work), so many versions cannot multiply it.
  */
 export function checkAgainstHistory(
   level: CompatibilityLevel,
   candidate: ParsedSchema,
   history: readonly ParsedSchema[],
+  budget: WorkBudget = new WorkBudget(),
 ): CompatibilityResult {
   const checkBackward = level.startsWith('BACKWARD') || level.startsWith('FULL')
   const checkForward = level.startsWith('FORWARD') || level.startsWith('FULL')
@@ -82,8 +88,8 @@ export function checkAgainstHistory(
     if (previous === undefined) continue
     const provider = providerFor(candidate.type)
     const findings = [
-      ...(checkBackward ? provider.check(candidate, previous, NEW_READS_OLD) : []),
-      ...(checkForward ? provider.check(previous, candidate, OLD_READS_NEW) : []),
+      ...(checkBackward ? provider.check(candidate, previous, NEW_READS_OLD, budget) : []),
+      ...(checkForward ? provider.check(previous, candidate, OLD_READS_NEW, budget) : []),
     ]
     if (findings.length > 0) {
       messages.push(...findings)

@@ -24,6 +24,10 @@
  * Not decided, so any reader-side addition or change is reported as CONSTRAINT_CHANGED: not, if/then/else,
  * dependentSchemas, schema-valued dependencies, propertyNames, contains, min/maxContains, unevaluated*. `format`
  * is an annotation (2020-12 default) and is ignored, as are title, description, examples and other annotations.
+ *
+ * The walk is bounded (see work-budget.ts): each (reader node, writer node) pair's result is memoised, the writer
+ * objects built from combinators are built once so that memo hits, and every comparison counts against the
+ * request's WorkBudget. Without that, a `$ref` used twice at each of 30 levels means 2^30 comparisons.
  */
 import {
   childPath,
@@ -35,14 +39,17 @@ import {
 import type { JsonSchemaRefResolver, ParsedJsonSchema } from './json-schema.ts'
 import { isJsonSchemaNode, JSON_TYPE_NAMES, type JsonSchemaNode } from './json-schema-node.ts'
 import { isJsonObject, stableStringify } from './json-text.ts'
+import { TimedPatternMatcher } from './pattern-match.ts'
+import { WorkBudget } from './work-budget.ts'
 
 /** Reasons documents valid under `writer` may be rejected by `reader`; empty when none. */
 export function checkJsonSchemaCompatibility(
   reader: ParsedJsonSchema,
   writer: ParsedJsonSchema,
   roles: SchemaRoles = READER_WRITER_ROLES,
+  budget: WorkBudget = new WorkBudget(),
 ): string[] {
-  return new JsonSchemaInclusion(reader.resolver, writer.resolver, roles)
+  return new JsonSchemaInclusion(reader.resolver, writer.resolver, roles, budget)
     .check(reader.document, writer.document, '#/')
     .map(formatIncompatibility)
 }
@@ -127,18 +134,42 @@ class JsonSchemaInclusion {
   /** `{$ref, ...siblings}` rewritten as an allOf, built once per object so recursion is recognized. */
   private readonly refSplits = new WeakMap<object, SchemaObject>()
   private depth = 0
+  private readonly budget: WorkBudget
+  private readonly patterns: TimedPatternMatcher
+  /**
+   * Findings of pairs already compared, with the path they were found at. Findings name their path, so a memo
+   * entry answers a request at another path only when it is empty or when the caller needs just "compatible?".
+   */
+  private readonly memo = new WeakMap<
+    object,
+    WeakMap<object, { path: string; findings: Incompatibility[] }>
+  >()
+  /** `without(node, keyword)` and `merge(base, branch)` results, so one combinator yields one object (memo hits). */
+  private readonly withouts = new WeakMap<object, Map<string, SchemaObject>>()
+  private readonly merges = new WeakMap<object, WeakMap<object, JsonSchemaNode>>()
+  private readonly stringified = new WeakMap<object, string>()
 
   constructor(
     readerResolver: JsonSchemaRefResolver,
     writerResolver: JsonSchemaRefResolver,
     roles: SchemaRoles,
+    budget: WorkBudget,
   ) {
     this.readerResolver = readerResolver
     this.writerResolver = writerResolver
     this.roles = roles
+    this.budget = budget
+    this.patterns = new TimedPatternMatcher('JSON', budget)
   }
 
-  check(readerNode: JsonSchemaNode, writerNode: JsonSchemaNode, path: string): Incompatibility[] {
+  /** `needFindings: false` when the caller only asks whether the result is empty. */
+  check(
+    readerNode: JsonSchemaNode,
+    writerNode: JsonSchemaNode,
+    path: string,
+    needFindings = true,
+  ): Incompatibility[] {
+    this.budget.spend('JSON', 'compatibility checking')
     const reader = this.expand(readerNode, this.readerResolver)
     const writer = this.expand(writerNode, this.writerResolver)
     if (writer === false || reader === true) return []
@@ -159,6 +190,12 @@ class JsonSchemaInclusion {
       this.inProgress.set(reader, active)
     }
     if (active.has(writerObject)) return []
+    const known = this.memo.get(reader)?.get(writerObject)
+    if (known !== undefined && (known.findings.length === 0 || known.path === path || !needFindings)) {
+      // Passing findings on costs in proportion to their number, as does building them.
+      this.budget.spend('JSON', 'compatibility checking', known.findings.length)
+      return known.findings
+    }
     if (this.depth >= MAX_DEPTH) {
       return [
         this.finding(
@@ -172,7 +209,15 @@ class JsonSchemaInclusion {
     active.add(writerObject)
     this.depth++
     try {
-      return this.compare(reader, writerObject, path)
+      const findings = this.compare(reader, writerObject, path)
+      this.budget.spend('JSON', 'compatibility checking', findings.length)
+      let byWriter = this.memo.get(reader)
+      if (byWriter === undefined) {
+        byWriter = new WeakMap()
+        this.memo.set(reader, byWriter)
+      }
+      byWriter.set(writerObject, { path, findings })
+      return findings
     } finally {
       this.depth--
       active.delete(writerObject)
@@ -219,22 +264,25 @@ class JsonSchemaInclusion {
       const branches = writer[keyword]
       if (Array.isArray(branches)) {
         // A writer document satisfies the rest of the writer schema and at least one branch.
-        const base = without(writer, keyword)
-        return branches.flatMap((branch) => this.check(reader, this.merge(base, asSchema(branch)), path))
+        const base = this.without(writer, keyword)
+        // Branches often lead to the same findings (a shared definition); each is reported once.
+        return unique(
+          branches.flatMap((branch) => this.check(reader, this.merge(base, asSchema(branch)), path)),
+        )
       }
     }
     const writerAll = writer.allOf
     if (Array.isArray(writerAll)) {
       const merged = writerAll.reduce<JsonSchemaNode>(
         (all, branch) => (all === false ? false : this.merge(all === true ? {} : all, asSchema(branch))),
-        without(writer, 'allOf'),
+        this.without(writer, 'allOf'),
       )
       return this.check(reader, merged, path)
     }
     const readerAll = reader.allOf
     if (Array.isArray(readerAll)) {
       return [
-        ...this.check(without(reader, 'allOf'), writer, path),
+        ...this.check(this.without(reader, 'allOf'), writer, path),
         ...readerAll.flatMap((branch, index) =>
           this.check(asSchema(branch), writer, childPath(childPath(path, 'allOf'), index)),
         ),
@@ -254,10 +302,10 @@ class JsonSchemaInclusion {
     writer: SchemaObject,
     path: string,
   ): Incompatibility[] {
-    const findings = this.check(without(reader, keyword), writer, path)
+    const findings = [...this.check(this.without(reader, keyword), writer, path)]
     const sumPath = childPath(path, keyword)
     const covered = branches.some(
-      (branch, index) => this.check(asSchema(branch), writer, childPath(sumPath, index)).length === 0,
+      (branch, index) => this.check(asSchema(branch), writer, childPath(sumPath, index), false).length === 0,
     )
     if (!covered) {
       findings.push(
@@ -276,13 +324,43 @@ class JsonSchemaInclusion {
   private merge(base: SchemaObject, branch: JsonSchemaNode): JsonSchemaNode {
     const expanded = this.expand(branch, this.writerResolver)
     if (typeof expanded === 'boolean') return expanded ? base : false
-    const merged: Record<string, unknown> = { ...base, ...expanded }
-    const required = [...stringsOf(base.required), ...stringsOf(expanded.required)]
-    if (required.length > 0) merged.required = [...new Set(required)]
-    if (isJsonObject(base.properties) && isJsonObject(expanded.properties)) {
-      merged.properties = { ...base.properties, ...expanded.properties }
+    let byBranch = this.merges.get(base)
+    if (byBranch === undefined) {
+      byBranch = new WeakMap()
+      this.merges.set(base, byBranch)
     }
+    const cached = byBranch.get(expanded)
+    if (cached !== undefined) return cached
+    const merged = mergeObjects(base, expanded)
+    byBranch.set(expanded, merged)
     return merged
+  }
+
+  private without(node: SchemaObject, keyword: string): SchemaObject {
+    let byKeyword = this.withouts.get(node)
+    if (byKeyword === undefined) {
+      byKeyword = new Map()
+      this.withouts.set(node, byKeyword)
+    }
+    let rest = byKeyword.get(keyword)
+    if (rest === undefined) {
+      rest = without(node, keyword)
+      byKeyword.set(keyword, rest)
+    }
+    return rest
+  }
+
+  /** stableStringify, once per object: undecided keywords compare whole subschemas as text. */
+  private textOf(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return stableStringify(value)
+    let text = this.stringified.get(value)
+    if (text === undefined) {
+      text = stableStringify(value)
+      // Charged by size, since a large subschema costs more than a comparison.
+      this.budget.spend('JSON', 'compatibility checking', Math.ceil(text.length / 1024))
+      this.stringified.set(value, text)
+    }
+    return text
   }
 
   private compareKeywords(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
@@ -301,7 +379,7 @@ class JsonSchemaInclusion {
     if (admits('array')) findings.push(...this.compareArrays(reader, writer, path))
     if (admits('object')) findings.push(...this.compareObjects(reader, writer, path))
     for (const keyword of UNDECIDED_KEYWORDS) {
-      if (keyword in reader && stableStringify(reader[keyword]) !== stableStringify(writer[keyword])) {
+      if (keyword in reader && this.textOf(reader[keyword]) !== this.textOf(writer[keyword])) {
         findings.push(this.constraintChanged(keyword, path))
       }
     }
@@ -332,8 +410,9 @@ class JsonSchemaInclusion {
   private compareEnums(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
     const readerValues = enumValues(reader)
     if (readerValues === undefined) return []
-    const readerKeys = new Set(readerValues.map(stableStringify))
     const writerValues = enumValues(writer)
+    this.budget.spend('JSON', 'compatibility checking', readerValues.length + (writerValues?.length ?? 0))
+    const readerKeys = new Set(readerValues.map(stableStringify))
     const missing = writerValues?.filter((value) => !readerKeys.has(stableStringify(value)))
     if (missing !== undefined && missing.length === 0) return []
     const location = childPath(path, 'enum' in reader ? 'enum' : 'const')
@@ -481,8 +560,8 @@ class JsonSchemaInclusion {
     const propertiesPath = childPath(path, 'properties')
     for (const name of new Set([...Object.keys(readerProperties), ...Object.keys(writerProperties)])) {
       const propertyPath = childPath(propertiesPath, name)
-      const writerSchema = writerSchemaFor(writer, name)
-      const problems = readerSchemasFor(reader, name).flatMap((readerSchema) =>
+      const writerSchema = this.writerSchemaFor(writer, name)
+      const problems = this.readerSchemasFor(reader, name).flatMap((readerSchema) =>
         this.check(readerSchema, writerSchema, propertyPath),
       )
       if (problems.length === 0) continue
@@ -579,7 +658,7 @@ class JsonSchemaInclusion {
     for (const [property, dependency] of Object.entries(readerSchemaDependencies)) {
       if (
         !Array.isArray(dependency) &&
-        stableStringify(dependency) !== stableStringify(writerSchemaDependencies[property])
+        this.textOf(dependency) !== this.textOf(writerSchemaDependencies[property])
       ) {
         findings.push(this.constraintChanged(`dependencies/${property}`, path))
       }
@@ -604,6 +683,30 @@ class JsonSchemaInclusion {
     )
   }
 
+  private matchingPatternSchemas(node: SchemaObject, name: string): JsonSchemaNode[] {
+    const patterns = isJsonObject(node.patternProperties) ? node.patternProperties : {}
+    return Object.entries(patterns)
+      .filter(([pattern]) => this.patterns.test(pattern, name))
+      .map(([, schema]) => asSchema(schema))
+  }
+
+  /** Every schema a reader applies to property `name`: its own, matching patterns, else additionalProperties. */
+  private readerSchemasFor(node: SchemaObject, name: string): JsonSchemaNode[] {
+    const properties = isJsonObject(node.properties) ? node.properties : {}
+    const applicable = [
+      ...(name in properties ? [asSchema(properties[name])] : []),
+      ...this.matchingPatternSchemas(node, name),
+    ]
+    return applicable.length > 0 ? applicable : [additionalPropertiesOf(node)]
+  }
+
+  /** One schema a writer's values for property `name` satisfy (any one is a safe over-approximation). */
+  private writerSchemaFor(node: SchemaObject, name: string): JsonSchemaNode {
+    const properties = isJsonObject(node.properties) ? node.properties : {}
+    if (name in properties) return asSchema(properties[name])
+    return this.matchingPatternSchemas(node, name)[0] ?? additionalPropertiesOf(node)
+  }
+
   private constraintChanged(keyword: string, path: string): Incompatibility {
     return this.finding(
       'CONSTRAINT_CHANGED',
@@ -621,6 +724,26 @@ class JsonSchemaInclusion {
 function asSchema(value: unknown): JsonSchemaNode {
   // Validation guarantees schemas where schemas belong; anything else cannot constrain.
   return isJsonSchemaNode(value) ? value : true
+}
+
+function mergeObjects(base: SchemaObject, expanded: SchemaObject): SchemaObject {
+  const merged: Record<string, unknown> = { ...base, ...expanded }
+  const required = [...stringsOf(base.required), ...stringsOf(expanded.required)]
+  if (required.length > 0) merged.required = [...new Set(required)]
+  if (isJsonObject(base.properties) && isJsonObject(expanded.properties)) {
+    merged.properties = { ...base.properties, ...expanded.properties }
+  }
+  return merged
+}
+
+function unique(findings: Incompatibility[]): Incompatibility[] {
+  const seen = new Set<string>()
+  return findings.filter((finding) => {
+    const key = formatIncompatibility(finding)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 function without(node: SchemaObject, keyword: string): SchemaObject {
@@ -702,30 +825,6 @@ function restKeyword(node: SchemaObject): string {
 
 function additionalPropertiesOf(node: SchemaObject): JsonSchemaNode {
   return node.additionalProperties === undefined ? true : asSchema(node.additionalProperties)
-}
-
-function matchingPatternSchemas(node: SchemaObject, name: string): JsonSchemaNode[] {
-  const patterns = isJsonObject(node.patternProperties) ? node.patternProperties : {}
-  return Object.entries(patterns)
-    .filter(([pattern]) => new RegExp(pattern).test(name))
-    .map(([, schema]) => asSchema(schema))
-}
-
-/** Every schema a reader applies to property `name`: its own, matching patterns, else additionalProperties. */
-function readerSchemasFor(node: SchemaObject, name: string): JsonSchemaNode[] {
-  const properties = isJsonObject(node.properties) ? node.properties : {}
-  const applicable = [
-    ...(name in properties ? [asSchema(properties[name])] : []),
-    ...matchingPatternSchemas(node, name),
-  ]
-  return applicable.length > 0 ? applicable : [additionalPropertiesOf(node)]
-}
-
-/** One schema a writer's values for property `name` satisfy (any one is a safe over-approximation). */
-function writerSchemaFor(node: SchemaObject, name: string): JsonSchemaNode {
-  const properties = isJsonObject(node.properties) ? node.properties : {}
-  if (name in properties) return asSchema(properties[name])
-  return matchingPatternSchemas(node, name)[0] ?? additionalPropertiesOf(node)
 }
 
 function dependencyArrays(node: SchemaObject): Record<string, string[]> {

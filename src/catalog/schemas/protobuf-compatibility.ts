@@ -17,13 +17,17 @@ import {
   type SchemaRoles,
 } from './incompatibility.ts'
 import type { ParsedProtobufSchema } from './protobuf.ts'
+import { WorkBudget } from './work-budget.ts'
 
 /** Reasons `reader` cannot read data written with `writer`; empty when it can. */
 export function checkProtobufCompatibility(
   reader: ParsedProtobufSchema,
   writer: ParsedProtobufSchema,
   roles: SchemaRoles = READER_WRITER_ROLES,
+  budget: WorkBudget = new WorkBudget(),
 ): string[] {
+  // Messages are matched by name and fields by number, so the work is linear; still counted, so that a request
+  // checking huge files against many versions stays within its budget.
   const findings: Incompatibility[] = []
   const readerPackage = reader.file.packageName
   const writerPackage = writer.file.packageName
@@ -38,6 +42,11 @@ export function checkProtobufCompatibility(
   const readerMessages = messageShapes(reader)
   for (const [name, writerMessage] of messageShapes(writer)) {
     const readerMessage = readerMessages.get(name)
+    budget.spend(
+      'PROTOBUF',
+      'compatibility checking',
+      1 + writerMessage.fields.size + (readerMessage?.fields.size ?? 0),
+    )
     if (readerMessage === undefined) {
       findings.push({
         type: 'MESSAGE_REMOVED',
