@@ -16,7 +16,9 @@ import type { Catalog } from '../catalog/catalog.ts'
 import { createCatalogMetrics } from '../catalog/governance/metrics.ts'
 import { ADMIN_TOKEN_ENV } from '../catalog/governance/tokens.ts'
 import { WEIR_VERSION } from '../version.ts'
-import { registerErrorHandling } from './errors.ts'
+import { clientErrorHandler } from './client-errors.ts'
+import { registerEdgeValidation } from './edge-validation.ts'
+import { frameworkErrors, MAX_PATH_PARAM_LENGTH, registerErrorHandling } from './errors.ts'
 import { registerEnforcement } from './governance/enforcement.ts'
 import { SubjectIndexCache } from './governance/subject-index.ts'
 import { registerBodyParsers } from './http.ts'
@@ -58,7 +60,10 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
       : { loggerInstance: options.loggerInstance }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Subject names are often long (com.example.events.PageView-value) and may be URL-encoded.
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors,
+    // A URL over Node's 16 KiB header limit answers 414 instead of a reset connection.
+    clientErrorHandler,
     // One line per request is logged by the hook below, at a level that keeps the hot path quiet.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -72,6 +77,8 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   registerBodyParsers(app)
   registerErrorHandling(app)
+  // Before enforcement: a path or query the storage cannot keep is refused before it reaches auth or audit.
+  registerEdgeValidation(app)
   const metrics = createCatalogMetrics({
     catalogSizes: () => options.catalog.governance.catalogSizes(),
     auditWriteFailures: () => options.catalog.governance.audit.failedRecords,

@@ -11,6 +11,9 @@ import { REGISTRY_CONTENT_TYPE } from './http.ts'
 
 export const API_PREFIX = '/api/'
 
+/** The longest name a path may carry (subjects like com.example.events.PageView-value, URL-encoded, fit). */
+export const MAX_PATH_PARAM_LENGTH = 1000
+
 function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith(API_PREFIX)
 }
@@ -69,20 +72,36 @@ function describeClientError(error: Partial<FastifyError>, request: FastifyReque
       return `Unsupported Content-Type '${request.headers['content-type'] ?? ''}'; send application/json or application/vnd.schemaregistry.v1+json.`
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'The request body is too large; send a smaller document (the server sets the limit, 1 MiB by default).'
+    case 'FST_ERR_BAD_URL':
+      return 'The URL path is not valid: a percent-escape (%XX) is malformed or does not decode to UTF-8; encode each name with encodeURIComponent.'
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return `A name in the URL path is longer than ${MAX_PATH_PARAM_LENGTH} characters; use a shorter name.`
     default:
       return error.message ?? 'Bad request.'
   }
 }
 
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const mapped = map(error, request)
+  if (mapped.status >= 500) request.log.error({ err: error }, 'request failed')
+  else request.log.debug({ err: error }, 'request rejected')
+  reply.code(mapped.status)
+  if (isApiRequest(request)) return reply.send(mapped.api)
+  return reply.type(REGISTRY_CONTENT_TYPE).send(mapped.registry)
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a URL the router cannot decode (400) or a path name over the length
+ * limit (414) is answered before any route or hook runs; this gives those answers the same shape as the rest.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendError(error, request, reply)
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = map(error, request)
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.debug({ err: error }, 'request rejected')
-    reply.code(mapped.status)
-    if (isApiRequest(request)) return reply.send(mapped.api)
-    return reply.type(REGISTRY_CONTENT_TYPE).send(mapped.registry)
-  })
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    sendError(error, request, reply),
+  )
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     reply.code(404)

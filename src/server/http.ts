@@ -3,6 +3,7 @@
  * and readers for query parameters (which arrive as strings).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { checkBody } from './edge-validation.ts'
 
 /** What the registry answers with, like Confluent's. */
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json'
@@ -23,6 +24,7 @@ export class MalformedBodyError extends Error {
 /**
  * One JSON parser for every accepted type. An empty body parses to undefined rather than failing, because
  * clients send `Content-Type: application/json` on DELETEs without a body; handlers that need a body say so.
+ * A parsed body is checked for text no handler may see (NUL bytes, lone surrogates, see edge-validation.ts).
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json')
@@ -32,15 +34,24 @@ export function registerBodyParsers(app: FastifyInstance): void {
       done(null, undefined)
       return
     }
+    let parsed: unknown
     try {
-      done(null, JSON.parse(text))
+      parsed = JSON.parse(text)
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       done(
         new MalformedBodyError(`The request body is not valid JSON (${reason}); send a JSON document.`),
         undefined,
       )
+      return
     }
+    try {
+      checkBody(parsed)
+    } catch (error) {
+      done(error as Error, undefined)
+      return
+    }
+    done(null, parsed)
   })
 }
 

@@ -69,9 +69,10 @@ async function schemaById(id: number, context: RouteContext): Promise<Check[]> {
   ]
 }
 
+/** Ids are 32-bit integers in the database: a larger one names no schema, and must not reach a query. */
 function schemaId(request: FastifyRequest): number {
   const id = Number(param(request, 'id'))
-  return Number.isSafeInteger(id) && id > 0 ? id : 0
+  return Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 ? id : 0
 }
 
 /**

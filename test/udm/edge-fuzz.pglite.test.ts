@@ -1,0 +1,3 @@
+import { edgeFuzzSuite } from './edge-fuzz-suite.ts'
+
+edgeFuzzSuite('PGlite', async () => ({ inMemory: true }), { runsPerRoute: 100 })
