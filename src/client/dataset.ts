@@ -5,9 +5,12 @@ import { headersAsText, KafkaReader, recordOf } from '../connectors/kafka/reader
 import type { KafkaWriter } from '../connectors/kafka/writer.ts'
 import type { RedisStore } from '../connectors/redis/store.ts'
 import type { CodecRegistry } from '../formats/index.ts'
+import { FormatError } from '../formats/index.ts'
 import { type BindingCodec, codecFor } from './codecs.ts'
 import { type DeadLetter, DeadLetterQueue } from './dead-letter.ts'
+import { DeadLetterLedger } from './dead-letter-ledger.ts'
 import { DatasetUsageError } from './errors.ts'
+import { isRegistryFault, type RegistryRetryOptions, retryRegistryFaults } from './registry-retry.ts'
 
 export type DatasetAccess = 'read' | 'write'
 
@@ -19,6 +22,8 @@ export interface DatasetContext {
   /** One long-lived producer per topic: opening one costs round trips that a write must not pay each time. */
   writerFor(location: ResolvedLocation): Promise<KafkaWriter>
   redisFor(location: ResolvedLocation): RedisStore
+  /** How long schema registry faults are retried before reading stops (see RegistryRetryOptions). */
+  readonly registryRetry?: RegistryRetryOptions
 }
 
 export interface ReadOptions {
@@ -31,6 +36,20 @@ export interface ReadOptions {
    * second, and on close, as Kafka's auto-commit does: at-least-once delivery. Default true.
    */
   autoCommit?: boolean
+  /**
+   * Send undecodable records to `<topic>.dlq` (default true). With false they are skipped and only reported
+   * in `batch.failed`: a one-off look at a topic should not write to its dead-letter topic.
+   */
+  deadLetters?: boolean
+}
+
+/** A record that could not be decoded: skipped, and dead-lettered unless the reader was told not to. */
+export interface UndecodableRecord {
+  partition: number
+  offset: string
+  /** The machine-readable reason (`INVALID_JSON`, `UNKNOWN_SCHEMA_ID`, ...), as in the dead letter's header. */
+  reason: string
+  message: string
 }
 
 export interface DatasetRecord<T> {
@@ -47,8 +66,13 @@ export interface DatasetRecord<T> {
 export interface DatasetBatch<T> {
   partition: number
   records: DatasetRecord<T>[]
-  /** Records of this batch that failed to decode and went to the dead-letter topic instead. */
+  /**
+   * Records of this batch that failed to decode and are in the dead-letter topic instead (sent now, or by
+   * this group before: a record is dead-lettered once per group).
+   */
   deadLettered: number
+  /** Every record of this batch that failed to decode, in offset order. */
+  failed: UndecodableRecord[]
 }
 
 interface Codecs {
@@ -63,12 +87,13 @@ export class DatasetHandle<T = Record<string, unknown>> {
     readonly name: string,
   ) {}
 
-  private async codecs(resolved: ResolvedDataset): Promise<Codecs> {
-    const { registry } = this.context
-    return {
+  /** The dataset's codecs; a registry fault while loading its schemas is retried (RegistryRetryOptions). */
+  private codecs(resolved: ResolvedDataset): Promise<Codecs> {
+    const { registry, registryRetry } = this.context
+    return retryRegistryFaults(this.name, registryRetry, async () => ({
       key: resolved.key ? await codecFor(this.name, 'key', resolved.key, registry) : undefined,
       value: await codecFor(this.name, 'value', resolved.value, registry),
-    }
+    }))
   }
 
   /**
@@ -85,7 +110,11 @@ export class DatasetHandle<T = Record<string, unknown>> {
     await writer.send(records.map((record) => ({ key: keyOf(record), value: codecs.value.encode(record) })))
   }
 
-  /** Decoded batches from the dataset's topic; undecodable records go to `<topic>.dlq` with the reason. */
+  /**
+   * Decoded batches from the dataset's topic (or records, with `.records()`); undecodable records go to
+   * `<topic>.dlq` with the reason. A registry fault is retried, then stops reading with a
+   * RegistryUnavailableError; it never dead-letters the record.
+   */
   read(options: ReadOptions): DatasetReader<T> {
     return new DatasetReader<T>(this.context, this.name, options, (resolved) => this.codecs(resolved))
   }
@@ -97,8 +126,10 @@ export class DatasetHandle<T = Record<string, unknown>> {
     const stored = await store.get(key)
     if (stored === undefined || !Buffer.isBuffer(stored)) return stored as T | undefined
     const { value } = await this.codecs(resolved)
-    await value.prepare([stored])
-    return value.decode(stored) as T
+    return retryRegistryFaults(this.name, this.context.registryRetry, async () => {
+      await value.prepare([stored])
+      return value.decode(stored) as T
+    })
   }
 }
 
@@ -133,10 +164,19 @@ function startupOf(from: ReadOptions['from']): StartupMode {
 
 const AUTO_COMMIT_INTERVAL_MS = 1_000
 
-/** Opens lazily on iteration, so `for await (const batch of dataset.read(...))` reads naturally. */
+/**
+ * Opens lazily on iteration, so `for await (const batch of dataset.read(...))` reads naturally.
+ *
+ * Only what was handled is committed. A batch is handled once the loop asks for the next one; a record
+ * of `records()` likewise, or once passed to `handled()`. When the loop ends early (an exception, `break`,
+ * `return`), what is in hand is not committed, so a restarted reader of the group reads it again.
+ */
 export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
   private reader: KafkaReader | undefined
   private deadLetters: DeadLetterQueue | undefined
+  private ledger: DeadLetterLedger | undefined
+  /** The record `records()` handed out and the loop has not finished with. */
+  private recordInHand: DatasetRecord<T> | undefined
 
   constructor(
     private readonly context: DatasetContext,
@@ -150,37 +190,122 @@ export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
     const location = locationOf(resolved, 'kafka')
     const kafka = this.context.kafkaFor(location)
     const topic = String(location.topic)
+    const { group } = this.options
     const codecs = await this.codecsOf(resolved)
-    this.reader = await KafkaReader.open(kafka, {
+    const reader = await KafkaReader.open(kafka, {
       topic,
-      groupId: this.options.group,
+      groupId: group,
       startup: startupOf(this.options.from),
       ...(this.options.autoCommit === false ? {} : { autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS }),
     })
-    this.deadLetters = await DeadLetterQueue.open(kafka, this.dataset, `${topic}.dlq`)
+    this.reader = reader
     try {
-      for await (const batch of this.reader.messageBatches()) {
-        const decoded = await decodeBatch<T>(batch, codecs)
-        await this.deadLetters.send(decoded.failed)
-        yield { partition: batch.partition, records: decoded.records, deadLettered: decoded.failed.length }
+      if (this.options.deadLetters !== false) {
+        this.ledger = await DeadLetterLedger.load(kafka, group, topic)
+        // Commits overwrite a partition's metadata: every commit carries the ledger on.
+        for (const [partition, metadata] of this.ledger.metadata())
+          reader.setCommitMetadata(partition, metadata)
+        this.deadLetters = await DeadLetterQueue.open(kafka, this.dataset, `${topic}.dlq`, group)
+      }
+      for await (const batch of reader.messageBatches()) {
+        const first = batch.messages[0]!.offset
+        // A registry fault says nothing about the records: wait it out, or stop before this batch.
+        const decoded = await retryRegistryFaults(
+          this.dataset,
+          this.context.registryRetry,
+          () => decodeBatch<T>(batch, codecs),
+          () => ({ topic, partition: batch.partition, offset: first }),
+        )
+        const deadLettered = await this.deadLetter(batch.partition, first, decoded.failed)
+        yield {
+          partition: batch.partition,
+          records: decoded.records,
+          deadLettered,
+          failed: decoded.failed.map(undecodable),
+        }
       }
     } finally {
       await this.close()
     }
   }
 
-  /** Commits the position after every batch handed out so far. */
-  async commit(): Promise<void> {
-    await this.reader?.commit()
+  /**
+   * Each record on its own: a record is handled once the loop asks for the next one, so a loop that throws
+   * on a record leaves it, and every record after it, uncommitted.
+   */
+  async *records(): AsyncGenerator<DatasetRecord<T>, void, undefined> {
+    for await (const batch of this) {
+      for (const record of batch.records) {
+        this.recordInHand = record
+        yield record
+        this.recordInHand = undefined
+        this.handled(record)
+      }
+    }
   }
 
+  /** Marks the batch in hand handled up to and including `record`: an early exit commits through it. */
+  handled(record: DatasetRecord<T>): void {
+    this.reader?.processedUpTo(record.partition, offsetAfter(record.offset))
+  }
+
+  /**
+   * Commits the position after everything handed out so far: every batch, the one in hand included (or,
+   * under `records()`, every record up to the one in hand).
+   */
+  async commit(): Promise<void> {
+    const { reader, recordInHand } = this
+    if (!reader) return
+    if (recordInHand === undefined) return reader.commit()
+    this.handled(recordInHand)
+    await reader.commit({ inHand: false })
+  }
+
+  /** Stops reading; commits what was handled (unless autoCommit is off), never the batch in hand. */
   async close(): Promise<void> {
     const { reader, deadLetters } = this
     this.reader = undefined
     this.deadLetters = undefined
-    if (reader && this.options.autoCommit !== false) await reader.commit()
-    await reader?.close()
-    await deadLetters?.close()
+    this.recordInHand = undefined
+    try {
+      if (reader && this.options.autoCommit !== false) await reader.commit({ inHand: false })
+    } finally {
+      await reader?.close()
+      await deadLetters?.close()
+    }
+  }
+
+  /**
+   * Sends the batch's failures this group has not dead-lettered before, then stores the new high mark in
+   * the group's commit metadata at once (with autoCommit): a restart before the batch is committed re-reads
+   * these records, and must not dead-letter them again. Returns how many of them are in the dead-letter topic.
+   */
+  private async deadLetter(partition: number, first: string, failed: DeadLetter[]): Promise<number> {
+    const { reader, deadLetters, ledger } = this
+    if (!reader || !deadLetters || !ledger || failed.length === 0) return 0
+    const fresh = failed.filter(({ record }) => !ledger.has(partition, record.offset))
+    if (fresh.length === 0) return failed.length
+    await deadLetters.send(fresh)
+    reader.setCommitMetadata(partition, ledger.add(partition, fresh.at(-1)!.record.offset))
+    if (this.options.autoCommit !== false) {
+      // The position stays where it is: everything before the batch in hand was handled, nothing after.
+      if (!reader.offsets.has(partition)) reader.processedUpTo(partition, first)
+      await reader.commit({ inHand: false })
+    }
+    return failed.length
+  }
+}
+
+function offsetAfter(offset: string): string {
+  return (BigInt(offset) + 1n).toString()
+}
+
+function undecodable({ record, error }: DeadLetter): UndecodableRecord {
+  return {
+    partition: record.partition,
+    offset: record.offset,
+    reason: error instanceof FormatError ? error.reason : 'PROCESSING_ERROR',
+    message: error instanceof Error ? error.message : String(error),
   }
 }
 
@@ -204,6 +329,8 @@ async function decodeBatch<T>(
         headers: headersAsText(message.headers),
       })
     } catch (error) {
+      // Not the record's fault: the caller retries the batch, or stops without committing it.
+      if (isRegistryFault(error)) throw error
       failed.push({ record: recordOf(topic, partition, message), error })
     }
   }

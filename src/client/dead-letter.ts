@@ -18,6 +18,7 @@ export const DEAD_LETTER_HEADERS = {
   topic: 'weir.source.topic',
   partition: 'weir.source.partition',
   offset: 'weir.source.offset',
+  group: 'weir.source.group',
   time: 'weir.error.time',
 } as const
 
@@ -35,9 +36,11 @@ export class DeadLetterQueue {
     private readonly writer: KafkaWriter,
     private readonly dataset: string,
     readonly topic: string,
+    private readonly group: string | undefined,
   ) {}
 
-  static async open(kafka: Kafka, dataset: string, topic: string): Promise<DeadLetterQueue> {
+  /** `group`, the reader's consumer group, is named in every dead letter it sends. */
+  static async open(kafka: Kafka, dataset: string, topic: string, group?: string): Promise<DeadLetterQueue> {
     const admin = kafka.admin()
     await admin.connect()
     try {
@@ -45,7 +48,7 @@ export class DeadLetterQueue {
     } finally {
       await admin.disconnect()
     }
-    return new DeadLetterQueue(await KafkaWriter.open(kafka, { topic }), dataset, topic)
+    return new DeadLetterQueue(await KafkaWriter.open(kafka, { topic }), dataset, topic, group)
   }
 
   async send(letters: DeadLetter[]): Promise<void> {
@@ -66,6 +69,7 @@ export class DeadLetterQueue {
             [DEAD_LETTER_HEADERS.topic]: record.topic,
             [DEAD_LETTER_HEADERS.partition]: String(record.partition),
             [DEAD_LETTER_HEADERS.offset]: record.offset,
+            ...(this.group === undefined ? {} : { [DEAD_LETTER_HEADERS.group]: this.group }),
             [DEAD_LETTER_HEADERS.time]: time,
           },
         }

@@ -21,3 +21,55 @@ export class DatasetUsageError extends Error {
     this.name = 'DatasetUsageError'
   }
 }
+
+/** The UDM server could not be reached at all (connection refused, DNS, timeout): nothing answered. */
+export class UdmUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot reach the UDM server at ${url} (${cause instanceof Error ? cause.message : String(cause)}): check the URL (--url or $WEIR_UDM_URL) and that the server is running`,
+      { cause },
+    )
+    this.name = 'UdmUnreachableError'
+  }
+}
+
+/** Where a reader stopped: the first record it could not get past. */
+export interface StoppedAt {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
+}
+
+/**
+ * The schema registry stayed unavailable (unreachable, 5xx, timeout, or 401/403 refusing this token) for all
+ * retries. The record is good as far as anyone knows, so it was neither dead-lettered nor committed: a
+ * restarted reader reads it again.
+ */
+export class RegistryUnavailableError extends Error {
+  constructor(
+    readonly dataset: string,
+    readonly attempts: number,
+    readonly stoppedAt: StoppedAt | undefined,
+    cause: unknown,
+  ) {
+    const where = stoppedAt
+      ? ` Reading stopped at ${stoppedAt.topic} partition ${stoppedAt.partition} offset ${stoppedAt.offset}, which was not committed: a restarted reader of the group starts there.`
+      : ''
+    super(
+      `${dataset}: the schema registry failed ${attempts} times in a row (${registryCause(cause)}). ` +
+        'Check that the UDM server is up and its URL is right; on 401 or 403, that the token is valid and ' +
+        `its principal has a grant to read the dataset's schemas (e.g. viewer on ${dataset}).${where}`,
+      { cause },
+    )
+    this.name = 'RegistryUnavailableError'
+  }
+}
+
+function registryCause(cause: unknown): string {
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause
+  if (inner instanceof UdmClientError) return `HTTP ${inner.status} from ${inner.url}: ${inner.message}`
+  return inner instanceof Error ? inner.message : String(inner)
+}

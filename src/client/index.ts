@@ -15,16 +15,31 @@ import { CodecRegistry } from '../formats/index.ts'
 import { type DatasetAccess, type DatasetContext, DatasetHandle } from './dataset.ts'
 import { DatasetUsageError } from './errors.ts'
 import { type UdmConnectionOptions, UdmHttp } from './http.ts'
+import type { RegistryRetryOptions } from './registry-retry.ts'
 import { RegistrySchemaSource } from './registry-source.ts'
 
-export type { DatasetBatch, DatasetReader, DatasetRecord, ReadOptions } from './dataset.ts'
+export type {
+  DatasetBatch,
+  DatasetReader,
+  DatasetRecord,
+  ReadOptions,
+  UndecodableRecord,
+} from './dataset.ts'
 export { DatasetHandle } from './dataset.ts'
 export { DEAD_LETTER_HEADERS } from './dead-letter.ts'
-export { DatasetUsageError, UdmClientError } from './errors.ts'
+export {
+  DatasetUsageError,
+  RegistryUnavailableError,
+  UdmClientError,
+  UdmUnreachableError,
+} from './errors.ts'
+export type { RegistryRetryOptions } from './registry-retry.ts'
 
 export interface ConnectOptions extends UdmConnectionOptions {
   /** The environment whose locations are used (prod, staging, ...); the server's default when omitted. */
   environment?: string
+  /** How schema registry faults are retried before a read stops or a write fails. */
+  registryRetry?: RegistryRetryOptions
 }
 
 const SECRET_REFERENCE = /^(env|file):/
@@ -39,8 +54,11 @@ export class Udm implements DatasetContext {
   constructor(
     private readonly http: UdmHttp,
     private readonly environment: string | undefined,
+    readonly registryRetry?: RegistryRetryOptions,
   ) {
-    this.registry = new CodecRegistry(new RegistrySchemaSource(http))
+    // The SDK paces its own retries of registry faults (registryRetry), so the codec registry must not
+    // answer them from its memory of the last failure.
+    this.registry = new CodecRegistry(new RegistrySchemaSource(http), { retryDelayMs: 0 })
   }
 
   dataset<T = Record<string, unknown>>(name: string): DatasetHandle<T> {
@@ -140,5 +158,5 @@ export class Udm implements DatasetContext {
 export async function connect(options: ConnectOptions): Promise<Udm> {
   const http = new UdmHttp(options)
   await http.get('/health')
-  return new Udm(http, options.environment)
+  return new Udm(http, options.environment, options.registryRetry)
 }

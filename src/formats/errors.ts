@@ -13,6 +13,7 @@ export type FormatErrorReason =
   | 'INCOMPATIBLE_SCHEMA'
   | 'SCHEMA_MISMATCH'
   | 'INVALID_JSON'
+  | 'NESTING_TOO_DEEP'
   | 'SCHEMA_VALIDATION'
   | 'REGISTRY_UNAVAILABLE'
 
@@ -46,6 +47,8 @@ const REMEDY: Record<FormatErrorReason, string> = {
   SCHEMA_MISMATCH:
     'The data does not match the schema: check that the producer writes with the schema it registered.',
   INVALID_JSON: 'The payload is not valid UTF-8 JSON: check the producer serializer.',
+  NESTING_TOO_DEEP:
+    'Values nested this deep overflow the stack of whatever handles them (printing, recursive code): check the producer, or flatten the data.',
   SCHEMA_VALIDATION: 'The JSON value violates its JSON Schema: fix the producer or relax the schema.',
   REGISTRY_UNAVAILABLE:
     'The schema registry could not be reached: this is transient, retry the record later.',

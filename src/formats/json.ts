@@ -43,6 +43,14 @@ export class JsonCodec implements Codec<unknown> {
   }
 
   decode(bytes: Buffer): unknown {
+    const tooDeep = nestingBeyond(bytes, MAX_NESTING_DEPTH)
+    if (tooDeep !== undefined) {
+      throw new DecodeError(
+        'NESTING_TOO_DEEP',
+        `Payload nests arrays/objects more than ${MAX_NESTING_DEPTH} levels deep (level ${MAX_NESTING_DEPTH + 1} opens at byte ${tooDeep}).`,
+        { offset: tooDeep },
+      )
+    }
     let value: unknown
     try {
       value = JSON.parse(utf8.decode(bytes))
@@ -108,4 +116,37 @@ function pointerToPath(pointer: string): string {
       .split('/')
       .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~')),
   )
+}
+
+/**
+ * The deepest nesting a decoded JSON value may have, as Jackson's default (StreamReadConstraints): JSON.parse
+ * copes with any depth, but printing the value (JSON.stringify) or walking it recursively overflows the stack
+ * at a few thousand levels, in the SDK or in the application.
+ */
+export const MAX_NESTING_DEPTH = 1_000
+
+const OPEN_BRACKET = 0x5b
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACKET = 0x5d
+const CLOSE_BRACE = 0x7d
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+/** The byte at which the payload first nests deeper than `limit` (brackets in strings do not count), if any. */
+function nestingBeyond(bytes: Buffer, limit: number): number | undefined {
+  // Every level needs an opening byte: shorter payloads cannot exceed the limit, so most skip the scan.
+  if (bytes.length <= limit) return undefined
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]
+    if (inString) {
+      if (byte === BACKSLASH) i++
+      else if (byte === QUOTE) inString = false
+    } else if (byte === QUOTE) inString = true
+    else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      if (++depth > limit) return i
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth--
+  }
+  return undefined
 }

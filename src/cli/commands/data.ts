@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
-import { connect, type Udm } from '../../client/index.ts'
+import { connect, type DatasetBatch, type DatasetRecord, type Udm } from '../../client/index.ts'
 import { reportFailures } from './udm-options.ts'
 
 interface ConnectionOptions {
@@ -87,34 +87,64 @@ interface ConsumeOptions extends ConnectionOptions {
 async function consume(udm: Udm, dataset: string, options: ConsumeOptions): Promise<void> {
   const limit = options.limit === undefined ? Number.POSITIVE_INFINITY : Number(options.limit)
   if (!(limit > 0)) throw new Error(`--limit must be a positive number, not '${options.limit}'`)
+  // A throwaway group is a look at the topic: it keeps no position and writes no dead letters, else every
+  // look would dead-letter the same bad records again.
+  const keeps = options.group !== undefined
   const group = options.group ?? `weir-cli-${process.pid}-${Date.now()}`
   const reader = udm
     .dataset(dataset)
-    .read({ group, from: options.from, autoCommit: options.group !== undefined })
+    .read({ group, from: options.from, autoCommit: keeps, deadLetters: keeps })
   let printed = 0
   const stop = (): void => void reader.close()
   process.once('SIGINT', stop)
   try {
     for await (const batch of reader) {
+      reportUndecodable(batch, keeps)
       for (const record of batch.records) {
-        const line = options.withMetadata
-          ? {
-              partition: record.partition,
-              offset: record.offset,
-              timestamp: record.timestamp,
-              key: record.key,
-              value: record.value,
-            }
-          : record.value
-        process.stdout.write(`${toJson(line)}\n`)
+        process.stdout.write(`${printable(dataset, record, options.withMetadata === true, keeps)}\n`)
+        // Printed is handled: the group's position may move past this record, and only then.
+        reader.handled(record)
         if (++printed >= limit) return
       }
-      if (batch.deadLettered > 0)
-        process.stderr.write(`${batch.deadLettered} undecodable records went to the dead-letter topic\n`)
     }
   } finally {
     process.off('SIGINT', stop)
     await reader.close()
+  }
+}
+
+function reportUndecodable(batch: DatasetBatch<Record<string, unknown>>, deadLettered: boolean): void {
+  for (const failure of batch.failed) {
+    const fate = deadLettered ? 'sent to the dead-letter topic' : 'skipped (dead-lettered only with --group)'
+    process.stderr.write(
+      `partition ${failure.partition} offset ${failure.offset}: ${failure.reason}, ${fate}: ${failure.message}\n`,
+    )
+  }
+}
+
+/** One output line; a record that cannot be printed stops the command before its position is committed. */
+function printable(
+  dataset: string,
+  record: DatasetRecord<Record<string, unknown>>,
+  withMetadata: boolean,
+  keeps: boolean,
+): string {
+  const line = withMetadata
+    ? {
+        partition: record.partition,
+        offset: record.offset,
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value,
+      }
+    : record.value
+  try {
+    return toJson(line)
+  } catch (error) {
+    const position = keeps ? '; the group was not committed past it, so the next run starts there' : ''
+    throw new Error(
+      `${dataset} partition ${record.partition} offset ${record.offset} cannot be printed as JSON (${(error as Error).message})${position}`,
+    )
   }
 }
 

@@ -129,6 +129,8 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
   private wakeIterator: (() => void) | undefined
   private wakeFetchLoop: (() => void) | undefined
   private readonly positions = new Map<number, string>()
+  /** Kafka's per-partition commit metadata, sent with every commit of the partition (see setCommitMetadata). */
+  private readonly metadata = new Map<number, string>()
   private lastCommit = Date.now()
   private failure: unknown
   private closed = false
@@ -272,15 +274,35 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     this.inHand = undefined
   }
 
-  /** Commits the group's position after every batch handed out so far, the one in hand included. */
-  async commit(): Promise<void> {
-    this.releaseInHand()
+  /**
+   * Marks the records of the batch in hand before `nextOffset` as processed, for callers that track
+   * progress record by record: a commit before the batch is released then covers exactly those.
+   */
+  processedUpTo(partition: number, nextOffset: string): void {
+    this.positions.set(partition, nextOffset)
+  }
+
+  /**
+   * Metadata to store with the partition's committed position from now on (Kafka keeps a short string per
+   * group and partition beside the offset); a commit without it would erase what was stored.
+   */
+  setCommitMetadata(partition: number, metadata: string): void {
+    this.metadata.set(partition, metadata)
+  }
+
+  /**
+   * Commits the group's position after every batch handed out so far, the one in hand included unless
+   * `inHand` is false: a caller that failed on the batch in hand must not commit it.
+   */
+  async commit(options: { inHand?: boolean } = {}): Promise<void> {
+    if (options.inHand !== false) this.releaseInHand()
     this.lastCommit = Date.now()
     if (this.positions.size === 0) return
     const offsets = [...this.positions].map(([partition, offset]) => ({
       topic: this.topic,
       partition,
       offset,
+      metadata: this.metadata.get(partition) ?? null,
     }))
     await retryRetriable(() => this.consumer.commitOffsets(offsets))
   }
