@@ -84,6 +84,7 @@ export { boundedOutOfOrderness, type WatermarkStrategy } from './time/watermark-
 export {
   type AlignedWindowSpec,
   assignWindows,
+  attached,
   cumulate,
   hop,
   session,

@@ -3,6 +3,7 @@ import type { Grouping } from '../grouping/grouping.ts'
 import { BaseOperator, type OperatorContext } from '../operator.ts'
 import { type Batch, isInsertOnly, type Row } from '../rows.ts'
 import { MIN_WATERMARK } from '../stream.ts'
+import { AttachedWindowState } from './attached-window-state.ts'
 import { CumulativeWindowState } from './cumulative-window-state.ts'
 import { SessionWindowState } from './session-window-state.ts'
 import { SlidingWindowState } from './sliding-window-state.ts'
@@ -138,5 +139,7 @@ function createWindowState(spec: WindowSpec, context: WindowStateContext): Windo
       return new CumulativeWindowState(context, spec.step, spec.maxSize, spec.offset)
     case 'session':
       return new SessionWindowState(context, spec.gap)
+    case 'attached':
+      return new AttachedWindowState(context, spec.startColumn)
   }
 }

@@ -13,9 +13,15 @@ export type WindowSpec =
   | { readonly kind: 'hop'; readonly slide: number; readonly size: number; readonly offset: number }
   | { readonly kind: 'cumulate'; readonly step: number; readonly maxSize: number; readonly offset: number }
   | { readonly kind: 'session'; readonly gap: number }
+  /**
+   * Windows an upstream window operator already assigned: the row carries its window's start in
+   * `startColumn` and its end in the operator's time column (Flink's window-attached windowing strategy,
+   * used by cascading window aggregations).
+   */
+  | { readonly kind: 'attached'; readonly startColumn: number }
 
-/** Windows whose extent depends only on the timestamp (everything but SESSION). */
-export type AlignedWindowSpec = Exclude<WindowSpec, { kind: 'session' }>
+/** Windows whose extent depends only on the timestamp (everything but SESSION and attached windows). */
+export type AlignedWindowSpec = Exclude<WindowSpec, { kind: 'session' | 'attached' }>
 
 /** TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]) */
 export function tumble(size: number, offset = 0): AlignedWindowSpec {
@@ -43,6 +49,11 @@ export function cumulate(step: number, maxSize: number, offset = 0): AlignedWind
 export function session(gap: number): WindowSpec {
   checkPositive('SESSION gap', gap)
   return { kind: 'session', gap }
+}
+
+/** A window given by the row's own window_start and window_end columns (see `WindowSpec`). */
+export function attached(startColumn: number): WindowSpec {
+  return { kind: 'attached', startColumn }
 }
 
 export function windowTime(window: TimeWindow): number {

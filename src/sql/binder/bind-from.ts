@@ -15,6 +15,7 @@ import {
 } from '../parser/index.ts'
 import * as plan from '../plan/builders.ts'
 import type { LogicalNode, WindowSpec } from '../plan/nodes.ts'
+import { rewriteWindows } from '../plan/rules/window-rewrites.ts'
 import { comparisonType } from '../types/coercion.ts'
 import { isNumeric, isTimestamp, timeAttributeOf, types } from '../types/logical-type.ts'
 import { formatType } from '../types/type-format.ts'
@@ -188,10 +189,13 @@ function bindDerived(binder: SubqueryBinder, ref: DerivedTableRef, ctes: CteScop
 }
 
 function bindWindowTvf(binder: SubqueryBinder, ref: WindowTvfRef, ctes: CteScope): Relation {
-  const input =
+  const bound =
     ref.input.kind === 'tableName'
       ? bindTableName(binder, ref.input, ctes)
       : bindDerived(binder, ref.input, ctes)
+  // A window operation upstream (a window aggregate grouped by window_time, say) is insert-only and keeps
+  // window_time a time attribute only once the window rules have planned it; they keep the field layout.
+  const input = { ...bound, node: rewriteWindows(bound.node) }
   if (!plan.isInsertOnly(input.node.changelog))
     invalid(
       ref.span,
@@ -199,7 +203,7 @@ function bindWindowTvf(binder: SubqueryBinder, ref: WindowTvfRef, ctes: CteScope
       'apply the window to the source stream, before any unbounded aggregation or Top-N',
     )
   const time = input.scope.resolve(ref.timeColumn.path, ref.timeColumn.span)
-  const attribute = timeAttributeOf(time.type)
+  const attribute = timeAttributeOf(input.node.schema[time.index]?.type ?? time.type)
   if (attribute === undefined || time.fieldPath.length > 0)
     invalid(
       ref.timeColumn.span,

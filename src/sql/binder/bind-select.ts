@@ -1,6 +1,6 @@
 import { invalid, SqlValidationError } from '../errors.ts'
 import { type BoundExpr, inputRef } from '../expr/bound-expr.ts'
-import { exprEquals } from '../expr/rewrite.ts'
+import { exprEquals, mapInputs } from '../expr/rewrite.ts'
 import type { Expression, FunctionCall, OrderItem, Select, SelectItem, SourceSpan } from '../parser/index.ts'
 import * as plan from '../plan/builders.ts'
 import { uniqueNames } from '../plan/builders.ts'
@@ -203,7 +203,12 @@ function bindAggregation(
   const aggregate = plan.aggregate(pre, keyPositions, sets, aggregation.calls, SINGLE_PHASE)
   const top = having === undefined ? aggregate : plan.filter(aggregate, having)
   const names = uniqueNames(items.map((item) => item.name))
-  return { node: plan.project(top, exprs, names), columnSpans: items.map((item) => item.span) }
+  // A window aggregation's window_time key stays a time attribute (see `plan.aggregate`); references to the
+  // keys take the aggregate's own types.
+  const retyped = exprs.map((expr) =>
+    mapInputs(expr, (ref) => ({ ...ref, type: aggregate.schema[ref.index]?.type ?? ref.type })),
+  )
+  return { node: plan.project(top, retyped, names), columnSpans: items.map((item) => item.span) }
 }
 
 /** `*` in an aggregating SELECT: every expanded column must be a group key. */

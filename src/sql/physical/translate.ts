@@ -144,8 +144,8 @@ export class PhysicalTranslator {
       }
       case 'windowTableFunction': {
         const window = engineWindow(node.window)
-        if (window.kind === 'session')
-          throw new UnsupportedPlanError('SESSION window table function without an aggregate')
+        if (window.kind === 'session' || window.kind === 'attached')
+          throw new UnsupportedPlanError(`${node.window.type} window table function without an aggregate`)
         return this.operator(
           'window',
           new WindowTableFunctionOperator(window, node.timeField),

@@ -28,10 +28,27 @@ export interface AggregatePhases {
 const DEFAULT_LOCAL_WINDOW_BUFFER_ROWS = 10_000
 
 /**
+ * Whether an aggregate runs as local/global operators: the one decision both the translator and EXPLAIN's
+ * `phase=[local-global]` follow, so EXPLAIN prints what runs. See the two functions below for the cases.
+ */
+export function runsTwoPhase(
+  node: AggregateNode | WindowAggregateNode,
+  parallelism: number,
+  options: Readonly<Record<string, string>>,
+): boolean {
+  if (node.strategy.phase !== 'two-phase') return false
+  if (node.kind === 'windowAggregate') {
+    const type = node.window.type
+    if (type === 'SESSION' || type === 'ATTACHED') return false
+  } else if (miniBatchConfig(options) === undefined || !isInsertOnly(node.input.changelog)) return false
+  return splittableAggregates(node, parallelism) !== undefined
+}
+
+/**
  * Local/global phases for a window aggregate the plan marks two-phase, as Flink runs them; undefined keeps
- * the one operator: at parallelism 1 (no exchange to save), for SESSION windows and grouping sets, and when
- * a call's accumulator has no row form to ship (exact COUNT(DISTINCT); the split-distinct rewrite
- * `table.optimizer.distinct-agg.split.enabled` makes its final level two-phase).
+ * the one operator: at parallelism 1 (no exchange to save), for SESSION and window-attached (cascading)
+ * windows and grouping sets, and when a call's accumulator has no row form to ship (exact COUNT(DISTINCT);
+ * the split-distinct rewrite `table.optimizer.distinct-agg.split.enabled` makes its final level two-phase).
  */
 export function windowAggregatePhases(
   node: WindowAggregateNode,
@@ -39,7 +56,8 @@ export function windowAggregatePhases(
   options: Readonly<Record<string, string>>,
 ): AggregatePhases | undefined {
   const window = engineWindow(node.window)
-  if (node.strategy.phase !== 'two-phase' || window.kind === 'session') return undefined
+  if (!runsTwoPhase(node, parallelism, options) || window.kind === 'session' || window.kind === 'attached')
+    return undefined
   const aggregates = splittableAggregates(node, parallelism)
   if (aggregates === undefined) return undefined
   const keyArity = node.groupKeys.length
@@ -75,8 +93,7 @@ export function groupAggregatePhases(
   options: Readonly<Record<string, string>>,
 ): AggregatePhases | undefined {
   const miniBatch = miniBatchConfig(options)
-  if (node.strategy.phase !== 'two-phase' || miniBatch === undefined || !isInsertOnly(node.input.changelog))
-    return undefined
+  if (!runsTwoPhase(node, parallelism, options) || miniBatch === undefined) return undefined
   const aggregates = splittableAggregates(node, parallelism)
   if (aggregates === undefined) return undefined
   const keyArity = node.groupKeys.length

@@ -1,4 +1,11 @@
-import { cumulate, type WindowSpec as EngineWindowSpec, hop, session, tumble } from '../../engine/index.ts'
+import {
+  attached,
+  cumulate,
+  type WindowSpec as EngineWindowSpec,
+  hop,
+  session,
+  tumble,
+} from '../../engine/index.ts'
 import type { WindowSpec } from '../plan/nodes.ts'
 
 export function engineWindow(window: WindowSpec): EngineWindowSpec {
@@ -12,5 +19,7 @@ export function engineWindow(window: WindowSpec): EngineWindowSpec {
     case 'SESSION':
       // The window aggregate keeps sessions per group key, and the binder groups by the PARTITION BY keys.
       return session(window.gapMs)
+    case 'ATTACHED':
+      return attached(window.start)
   }
 }

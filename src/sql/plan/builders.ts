@@ -41,6 +41,7 @@ import type {
   WindowSpec,
   WindowTableFunctionNode,
 } from './nodes.ts'
+import { windowColumn } from './window-columns.ts'
 
 /**
  * Node constructors. Each derives the output schema and the changelog mode the way Flink's planner does:
@@ -173,12 +174,26 @@ function aggregateSchema(
   groupSets: readonly (readonly number[])[] | undefined,
   calls: readonly AggregateCall[],
 ): Field[] {
+  const windowTime = windowTimeKey(input, groupKeys)
   const keys = groupKeys.map((key) => {
     const rolledUp = groupSets?.some((set) => !set.includes(key)) ?? false
-    return plain(input.schema[key]!, rolledUp)
+    return key === windowTime && !rolledUp ? input.schema[key]! : plain(input.schema[key]!, rolledUp)
   })
   const mask = groupSets === undefined ? [] : [{ name: GROUPING_ID_FIELD, type: types.bigint(false) }]
   return [...keys, ...mask, ...calls.map((call) => ({ name: call.alias, type: call.type }))]
+}
+
+/**
+ * The group key that is the window_time of an event-time window whose window_start and window_end are keys
+ * too: such a GROUP BY is a window aggregation (fused or cascaded by the window rules), and its window_time
+ * stays a rowtime attribute, as in Flink, so another window can follow.
+ */
+function windowTimeKey(input: LogicalNode, groupKeys: readonly number[]): number | undefined {
+  const columns = groupKeys.map((key) => ({ key, found: windowColumn(input, key) }))
+  const time = columns.find(({ found }) => found?.column === 'window_time')
+  const has = (column: string) =>
+    columns.some(({ found }) => found?.column === column && found.source === time?.found?.source)
+  return time !== undefined && has('window_start') && has('window_end') ? time.key : undefined
 }
 
 export function aggregate(
@@ -209,9 +224,14 @@ export function windowAggregate(
   calls: readonly AggregateCall[],
   strategy: AggregateStrategy,
 ): WindowAggregateNode {
+  // An attached window's end column is a plain timestamp, but only event-time windows are attached: the
+  // cascaded window_time is a rowtime attribute again, as in Flink.
+  const timeType = input.schema[timeField]!.type
   const schema = [
     ...aggregateSchema(input, groupKeys, groupSets, calls),
-    ...windowFields(input.schema[timeField]!.type),
+    ...windowFields(
+      window.type === 'ATTACHED' ? asTimeAttribute(timeType as TimestampType, 'rowtime') : timeType,
+    ),
   ]
   const node = {
     kind: 'windowAggregate' as const,

@@ -282,6 +282,14 @@ function windowText(window: WindowSpec, columns: string, schema?: Schema): strin
       return `HOP(${columns}, size=[${duration(window.sizeMs)}], slide=[${duration(window.slideMs)}]${offset(window.offsetMs)})`
     case 'CUMULATE':
       return `CUMULATE(${columns}, max_size=[${duration(window.maxSizeMs)}], step=[${duration(window.stepMs)}]${offset(window.offsetMs)})`
+    case 'ATTACHED': {
+      // As Flink prints a window-attached window: the upstream window, read from the input's window columns.
+      const bounds =
+        schema === undefined
+          ? columns
+          : `win_start=[${schema[window.start]!.name}], ${columns.replace('time_col', 'win_end')}`
+      return windowText(window.source, bounds)
+    }
     case 'SESSION': {
       const partition =
         schema === undefined || window.partitionKeys.length === 0

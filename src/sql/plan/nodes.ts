@@ -76,7 +76,7 @@ export interface ProjectNode extends NodeBase {
 }
 
 /** Window sizes in milliseconds. SESSION windows partition by `partitionKeys` (input positions). */
-export type WindowSpec =
+export type AssignedWindowSpec =
   | { readonly type: 'TUMBLE'; readonly sizeMs: number; readonly offsetMs: number }
   | { readonly type: 'HOP'; readonly slideMs: number; readonly sizeMs: number; readonly offsetMs: number }
   | {
@@ -86,6 +86,16 @@ export type WindowSpec =
       readonly offsetMs: number
     }
   | { readonly type: 'SESSION'; readonly gapMs: number; readonly partitionKeys: readonly number[] }
+
+/**
+ * A window assigned by a window TVF, or one attached to the input rows (Flink's window property propagation):
+ * a window aggregate over the output of an event-time window operator, grouped by its window_start (input
+ * position `start`) and window_end (the aggregate's `timeField`), keeps the upstream `source` window instead of
+ * assigning one, so a cascading window aggregation stays insert-only.
+ */
+export type WindowSpec =
+  | AssignedWindowSpec
+  | { readonly type: 'ATTACHED'; readonly start: number; readonly source: AssignedWindowSpec }
 
 /**
  * A window table-valued function on its own: each input row once per window, followed by window_start,

@@ -13,11 +13,11 @@ import { pruneFields } from './rules/prune-fields.ts'
 import { reuseSourceEnabled, reuseSources } from './rules/reuse-source.ts'
 import { splitDistinctAggregate } from './rules/split-distinct.ts'
 import { transformUp } from './rules/transform.ts'
-import { fuseWindowAggregate } from './rules/window-aggregate.ts'
-import { rankWithinWindows } from './rules/window-rank.ts'
+import { rewriteWindows } from './rules/window-rewrites.ts'
 
 /**
- * The logical rule pass, in order: window TVF + aggregate fusion, window Top-N, split-distinct (when
+ * The logical rule pass, in order: window TVF + aggregate fusion, window Top-N and cascading window
+ * aggregation (together, bottom-up), split-distinct (when
  * enabled), filter push-down into scans, projection push-down (field pruning), then the aggregation strategy
  * (local/global phases, mini-batch); last, source reuse across the whole statement (when enabled, as by
  * default). Options are the plan's own (the session options when it was planned).
@@ -27,8 +27,7 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
   const { miniBatch, phases } = strategyOptions(options)
   const splitDistinct = splitDistinctEnabled(options)
   const rewrite = (root: LogicalNode): LogicalNode => {
-    let node = transformUp(root, fuseWindowAggregate)
-    node = transformUp(node, rankWithinWindows)
+    let node = rewriteWindows(root)
     if (splitDistinct) node = transformUp(node, (n) => splitDistinctAggregate(n, options))
     node = pruneFields(pushDownFilters(node))
     return transformUp(node, (n) => markAggregateStrategy(n, miniBatch, phases))

@@ -28,7 +28,9 @@ export function windowColumn(node: LogicalNode, field: number): WindowColumn | u
       // Both end in window_start, window_end, window_time.
       const position = origin.field - (source.schema.length - 3)
       const column = (['window_start', 'window_end', 'window_time'] as const)[position]
-      const eventTime = timeAttributeOf(source.input.schema[source.timeField]!.type) === 'rowtime'
+      const eventTime =
+        (source.kind === 'windowAggregate' && source.window.type === 'ATTACHED') ||
+        timeAttributeOf(source.input.schema[source.timeField]!.type) === 'rowtime'
       return column !== undefined && eventTime ? { column, source } : undefined
     }
     default:

@@ -19,6 +19,8 @@ export interface OracleQuery {
   readonly parallelism: number
   /** Session options (SET) for the job besides the parallelism, e.g. mini-batch and the aggregate phases. */
   readonly sets?: Readonly<Record<string, string>>
+  /** Statements between the tables and the INSERT, e.g. CREATE TEMPORARY VIEW … the query reads. */
+  readonly views?: string
   /** Receives the finished job's result, e.g. to check its per-node metrics. */
   readonly onResult?: (result: JobResult) => void
 }
@@ -52,6 +54,7 @@ export async function queryIntoUpsertTopic(
 async function runOracleJob(query: OracleQuery, sinkDdl: string): Promise<void> {
   const script = `${clicksTableDdl(query.clicks)}
     ${sinkDdl}
+    ${query.views ?? ''}
     INSERT INTO result ${query.select};`
   const sets = { ...query.sets, 'parallelism.default': String(query.parallelism) }
   const result = await runJob({ script, sets })

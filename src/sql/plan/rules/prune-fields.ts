@@ -247,6 +247,7 @@ function looksUpOneRow(node: LookupJoinNode): boolean {
 }
 
 function remapWindow(window: WindowSpec, mapping: ReadonlyMap<number, number>): WindowSpec {
+  if (window.type === 'ATTACHED') return { ...window, start: mapping.get(window.start)! }
   return window.type === 'SESSION'
     ? { ...window, partitionKeys: window.partitionKeys.map((key) => mapping.get(key)!) }
     : window
@@ -308,6 +309,7 @@ function pruneAggregate(node: AggregateNode | WindowAggregateNode, required: Rea
   }
   if (node.kind === 'windowAggregate') {
     inputRequired.add(node.timeField)
+    if (node.window.type === 'ATTACHED') inputRequired.add(node.window.start)
     if (node.window.type === 'SESSION') for (const key of node.window.partitionKeys) inputRequired.add(key)
   }
   const child = prune(node.input, inputRequired)

@@ -86,7 +86,7 @@ function withPartitionKeys(tvf: WindowTableFunctionNode, exprs: BoundExpr[], nam
  * A projection of the window aggregate's output in the original aggregate's layout and names; `windowKeys`
  * are the original key positions of window_start, window_end and (if grouped) window_time.
  */
-function restoreLayout(
+export function restoreLayout(
   original: AggregateNode,
   fused: LogicalNode,
   windowKeys: readonly number[],
