@@ -83,6 +83,8 @@ export function auditSuite(label: string, database: () => Promise<CatalogDatabas
         ['mallory', AUDIT_WRITE_FAILED],
         ['bob', 'dataset.read'],
       ])
+      const metrics = await app.inject({ method: 'GET', url: '/metrics' })
+      expect(metrics.body).toMatch(/weir_audit_write_failures_total [1-9]/)
       expect(stored[1]?.reason).toMatch(/the audit record of dataset\.read on dataset:a could not be stored/)
       expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
     })
@@ -110,6 +112,76 @@ export function auditSuite(label: string, database: () => Promise<CatalogDatabas
       expect(names.filter((name) => !created.has(name))).toEqual([])
       expect(await byRequest(poisoned)).toHaveLength(1)
       expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
+    })
+
+    it('gives requests ids that do not repeat after a restart on the same catalog', async () => {
+      const ids = async (server: WeirServer) => {
+        const marker = `ghost.${unique('restart')}`
+        for (let i = 0; i < 3; i++) {
+          const answer = await server.inject({
+            method: 'GET',
+            url: `/api/v1/datasets/${marker}`,
+            headers: ADMIN_HEADERS,
+          })
+          expect(answer.statusCode).toBe(404)
+        }
+        const page = await catalog.governance.queryAudit({
+          resource: `dataset:${marker}`,
+          order: 'asc',
+          limit: 10,
+        })
+        return page.map((record) => record.requestId)
+      }
+      const first = await buildServer({ catalog, adminToken: ADMIN_TOKEN })
+      const before = await ids(first)
+      await first.close()
+      const second = await buildServer({ catalog, adminToken: ADMIN_TOKEN })
+      const after = await ids(second)
+      await second.close()
+      expect(before).toHaveLength(3)
+      expect(after).toHaveLength(3)
+      expect(new Set([...before, ...after]).size).toBe(6)
+    })
+
+    it('refuses to issue a token that has already expired', async () => {
+      const name = unique('expiring-')
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/v1/principals',
+            headers: ADMIN_HEADERS,
+            payload: { name },
+          })
+        ).statusCode,
+      ).toBe(201)
+      for (const expiresAt of ['2001-01-01T00:00:00Z', new Date().toISOString()]) {
+        const answer = await app.inject({
+          method: 'POST',
+          url: `/api/v1/principals/${name}/tokens`,
+          headers: ADMIN_HEADERS,
+          payload: { expiresAt },
+        })
+        expect(answer.statusCode).toBe(400)
+        expect(answer.json().error.message).toMatch(/expiresAt: .* is not in the future/)
+      }
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString()
+      const valid = await app.inject({
+        method: 'POST',
+        url: `/api/v1/principals/${name}/tokens`,
+        headers: ADMIN_HEADERS,
+        payload: { expiresAt: tomorrow },
+      })
+      expect(valid.statusCode).toBe(201)
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/v1/datasets',
+            headers: { authorization: `Bearer ${valid.json().token}` },
+          })
+        ).statusCode,
+      ).toBe(200)
     })
   })
 }

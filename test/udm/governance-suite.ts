@@ -74,9 +74,13 @@ export function governanceSuite(label: string, database: () => Promise<CatalogDa
     })
 
     it('answers 401 with no detail for missing, malformed, unknown, expired and revoked tokens', async () => {
-      const expired = await admin('POST', '/api/v1/principals/nobody-svc/tokens', {
-        expiresAt: '2001-01-01T00:00:00Z',
-      })
+      // Issued in 2000 to expire in 2001: the API refuses to issue a token that is already expired.
+      const expired = await catalog.governance.createToken(
+        'nobody-svc',
+        { expiresAt: '2001-01-01T00:00:00Z' },
+        'admin',
+        new Date('2000-01-01T00:00:00Z'),
+      )
       const revoked = await admin('POST', '/api/v1/principals/nobody-svc/tokens', {})
       expect((await admin('DELETE', `/api/v1/tokens/${revoked.body.id}`)).status).toBe(204)
       const unknown = `weir_${'0'.repeat(16)}_${'A'.repeat(43)}`
@@ -86,7 +90,7 @@ export function governanceSuite(label: string, database: () => Promise<CatalogDa
         'not-a-token',
         unknown,
         mismatched,
-        expired.body.token,
+        expired.token,
         revoked.body.token,
       ]) {
         expect(await call('GET', '/api/v1/datasets', token as string | undefined)).toEqual({

@@ -34,10 +34,13 @@ export interface CatalogMetrics {
   authFailures: Counter<'reason'>
   schemaRegistrations: Counter<'schema_type'>
   catalogSize: Gauge<'object'>
+  auditWriteFailures: Counter
 }
 
 export interface CatalogMetricsOptions {
   catalogSizes?: CatalogSizeSource
+  /** Audit records the writer could not store even alone (AuditWriter.failedRecords), read at each scrape. */
+  auditWriteFailures?: () => number
   /** Node.js process metrics (memory, event loop lag, GC); on by default. */
   processMetrics?: boolean
 }
@@ -50,6 +53,7 @@ export function createCatalogMetrics(options: CatalogMetricsOptions = {}): Catal
   // The prefix server/routes/operations.ts already gives process metrics: this registry can replace that one.
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'weir_udm_' })
   const catalogSizes = options.catalogSizes
+  const auditWriteFailures = options.auditWriteFailures
   return {
     registry,
     httpRequests: new Counter({
@@ -89,6 +93,17 @@ export function createCatalogMetrics(options: CatalogMetricsOptions = {}): Catal
           const size = sizes[object]
           if (size !== undefined) this.set({ object }, size)
         }
+      },
+    }),
+    auditWriteFailures: new Counter({
+      name: 'weir_audit_write_failures_total',
+      help: 'Audit records the database refused even when written alone; each is also audited as audit.write_failed.',
+      registers: [registry],
+      collect() {
+        // The writer keeps the count (it lives with the catalog, before any server); mirror it at scrape time.
+        if (auditWriteFailures === undefined) return
+        this.reset()
+        this.inc(auditWriteFailures())
       },
     }),
   }

@@ -214,10 +214,18 @@ export class GovernanceService {
     principal: string,
     input: { description?: string; expiresAt?: string },
     createdBy: string,
+    now = new Date(),
   ): Promise<CreatedToken> {
     const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt)
     if (expiresAt !== null && !Number.isFinite(expiresAt.getTime())) {
       throw invalidField('expiresAt', 'write an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z')
+    }
+    // A token that is expired when issued can never authenticate: handing it out only hides a typo.
+    if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) {
+      throw invalidField(
+        'expiresAt',
+        `${expiresAt.toISOString()} is not in the future (now is ${now.toISOString()}): give a later time, or leave expiresAt out for a token that does not expire`,
+      )
     }
     const token = generateToken()
     const stored = await insertToken(this.db, {
