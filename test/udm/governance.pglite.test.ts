@@ -5,6 +5,7 @@ import { createCatalogMetrics } from '../../src/catalog/governance/metrics.ts'
 import { buildServer } from '../../src/server/app.ts'
 import { registerEnforcement } from '../../src/server/governance/enforcement.ts'
 import { SubjectIndexCache } from '../../src/server/governance/subject-index.ts'
+import { authorizationSuite } from './authorization-suite.ts'
 import { governanceSuite } from './governance-suite.ts'
 import { ADMIN_HEADERS, ADMIN_TOKEN } from './helpers.ts'
 
@@ -45,3 +46,5 @@ describe('the route table', () => {
     }
   })
 })
+
+authorizationSuite('PGlite', async () => ({ inMemory: true }))

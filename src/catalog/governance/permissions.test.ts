@@ -40,7 +40,7 @@ const REQUIRED: Record<Action, Role | 'authenticated'> = {
   'schema.write': 'editor',
   'schema.delete': 'owner',
   'grant.list': 'authenticated',
-  'grant.read': 'viewer',
+  'grant.read': 'owner',
   'grant.manage': 'owner',
   'cluster.read': 'authenticated',
   'cluster.manage': 'admin',

@@ -62,7 +62,11 @@ export const ACTIONS = {
   'schema.delete': { requires: 'owner', on: ['subject'] },
   /** The grant list, filtered to the grants on scopes the caller may read. */
   'grant.list': { requires: 'authenticated', on: ['global'] },
-  'grant.read': { requires: 'viewer', on: ['dataset', 'namespace', 'cluster', 'global'] },
+  /**
+   * Who holds which role on a scope: for its owners (as Confluent's ResourceOwner sees role bindings), since
+   * grants name principals and groups. Everyone sees their own grants (and their groups') regardless.
+   */
+  'grant.read': { requires: 'owner', on: ['dataset', 'namespace', 'cluster', 'global'] },
   'grant.manage': { requires: 'owner', on: ['dataset', 'namespace', 'cluster', 'global'] },
   'cluster.read': { requires: 'authenticated', on: ['cluster', 'global'] },
   'cluster.manage': { requires: 'admin', on: ['cluster', 'global'] },

@@ -15,6 +15,7 @@ import { type CatalogMetrics, recordAuthFailure } from '../../catalog/governance
 import { authorize, authorizeAny, type Decision } from '../../catalog/governance/permissions.ts'
 import type { Principal } from '../../catalog/governance/principals.ts'
 import { formatResource, GLOBAL } from '../../catalog/governance/resources.ts'
+import { redactTokensIn } from '../../catalog/governance/tokens.ts'
 import { API_PREFIX } from '../errors.ts'
 import { REGISTRY_CONTENT_TYPE } from '../http.ts'
 import { type Check, ROUTE_TABLE, type RouteContext, type RouteRule, routeKey } from './route-table.ts'
@@ -85,16 +86,18 @@ export function registerEnforcement(app: FastifyInstance, options: EnforcementOp
   const isPublic = (request: FastifyRequest, rule: RouteRule): boolean =>
     rule.public === true || (!options.protectMetrics && request.routeOptions.url === '/metrics')
 
+  // The audit trail is kept forever: a token secret a path, query or body carried must not enter it.
   const entry = (
     request: FastifyRequest,
     fields: Omit<AuditEntry, 'time' | 'clientAddress' | 'requestId' | 'principal'>,
-  ): AuditEntry => ({
-    time: new Date().toISOString(),
-    principal: request.governance?.caller?.principal.name ?? null,
-    clientAddress: request.ip,
-    requestId: String(request.id),
-    ...fields,
-  })
+  ): AuditEntry =>
+    redactTokensIn({
+      time: new Date().toISOString(),
+      principal: request.governance?.caller?.principal.name ?? null,
+      clientAddress: request.ip,
+      requestId: String(request.id),
+      ...fields,
+    })
 
   app.addHook('onRequest', async (request, reply) => {
     const rule = ruleOf(request)
@@ -149,7 +152,7 @@ export function registerEnforcement(app: FastifyInstance, options: EnforcementOp
     if (filter === undefined) return payload
     const allows = (action: Check['action'], resource: Check['resources'][number]) =>
       authorize(caller.principal, caller.grants, action, resource).allowed
-    return filter(payload, allows, await context.subjects.get())
+    return filter(payload, allows, await context.subjects.get(), caller.principal)
   })
 
   app.addHook('onSend', async (request, reply, payload) => {

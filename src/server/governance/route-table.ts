@@ -7,9 +7,10 @@ import type { FastifyRequest } from 'fastify'
 import type { Catalog } from '../../catalog/catalog.ts'
 import type { ClaimIndex } from '../../catalog/governance/dataset-claims.ts'
 import { datasetClaims } from '../../catalog/governance/dataset-claims.ts'
-import { parseGrantScope } from '../../catalog/governance/grants.ts'
-import { parseNodeId } from '../../catalog/governance/lineage-graph.ts'
+import { type Grantee, parseGrantScope } from '../../catalog/governance/grants.ts'
+import { type LineageGraph, parseNodeId } from '../../catalog/governance/lineage-graph.ts'
 import { type Action, scopeResource } from '../../catalog/governance/permissions.ts'
+import type { Principal } from '../../catalog/governance/principals.ts'
 import { GLOBAL, type Resource } from '../../catalog/governance/resources.ts'
 import { bindSubject, type SubjectIndex, subjectResource } from '../../catalog/governance/subject-binding.ts'
 import { parseDatasetDefinition } from '../../catalog/locations/definitions.ts'
@@ -35,7 +36,7 @@ export interface RouteRule {
   public?: boolean
   checks?: (request: FastifyRequest, context: RouteContext) => Promise<Check[]> | Check[]
   /** Narrows a list answer to the items the caller may read. */
-  filter?: (payload: unknown, allows: Allows, subjects: SubjectIndex) => unknown
+  filter?: (payload: unknown, allows: Allows, subjects: SubjectIndex, caller: Principal) => unknown
   /** The route changes which datasets subjects belong to, or which subjects use a schema. */
   changesBindings?: boolean
 }
@@ -188,10 +189,57 @@ function filterDatasets(payload: unknown, allows: Allows): unknown {
   }
 }
 
-function filterGrants(payload: unknown, allows: Allows): unknown {
-  const grants = (payload as { grants: Array<{ scope: string }> }).grants
+/** One's own grants (and one's groups'), and the grants on scopes one owns: grants name principals. */
+function filterGrants(payload: unknown, allows: Allows, _subjects: SubjectIndex, caller: Principal): unknown {
+  const grants = (payload as { grants: Array<{ scope: string; grantee: Grantee }> }).grants
+  const own = (grantee: Grantee) =>
+    grantee.kind === 'principal' ? grantee.name === caller.name : caller.groups.includes(grantee.name)
   return {
-    grants: grants.filter((grant) => allows('grant.read', scopeResource(parseGrantScope(grant.scope)))),
+    grants: grants.filter(
+      (grant) => own(grant.grantee) || allows('grant.read', scopeResource(parseGrantScope(grant.scope))),
+    ),
+  }
+}
+
+const readableSubject = (allows: Allows, subjects: SubjectIndex) => (name: string) =>
+  allows('schema.read', subjectResource(bindSubject(name, subjects)))
+
+/**
+ * A schema id may be read through any subject using it, but the other subjects' names are not the caller's to
+ * see: the lists of subjects and versions using an id keep only the readable subjects.
+ */
+function filterIdSubjects(payload: unknown, allows: Allows, subjects: SubjectIndex): unknown {
+  return (payload as string[]).filter(readableSubject(allows, subjects))
+}
+
+function filterIdVersions(payload: unknown, allows: Allows, subjects: SubjectIndex): unknown {
+  const readable = readableSubject(allows, subjects)
+  return (payload as Array<{ subject: string }>).filter((entry) => readable(entry.subject))
+}
+
+/**
+ * A lineage graph keeps the nodes the caller could start a query at: Weir datasets it may read, and jobs and
+ * external datasets only for those with lineage on `*`; edges between kept nodes only.
+ */
+function filterLineage(payload: unknown, allows: Allows): unknown {
+  const graph = payload as LineageGraph
+  const visible = new Set(
+    graph.nodes
+      .filter((node) =>
+        node.type === 'dataset' && !node.name.includes('/')
+          ? allows('lineage.read', { kind: 'dataset', name: node.name })
+          : allows('lineage.read', GLOBAL),
+      )
+      .map((node) => node.id),
+  )
+  return {
+    ...graph,
+    nodes: graph.nodes.filter((node) => visible.has(node.id)),
+    edges: graph.edges.filter((edge) => visible.has(edge.origin) && visible.has(edge.destination)),
+    columnEdges: graph.columnEdges.filter(
+      (edge) =>
+        visible.has(edge.origin.dataset) && visible.has(edge.destination.dataset) && visible.has(edge.job),
+    ),
   }
 }
 
@@ -263,7 +311,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/audit': { checks: auditChecks },
   'GET /api/v1/audit/verify': { checks: onGlobal('audit.read') },
   'POST /api/v1/lineage': { checks: onGlobal('lineage.write') },
-  'GET /api/v1/lineage': { checks: lineageChecks },
+  'GET /api/v1/lineage': { checks: lineageChecks, filter: filterLineage },
 
   'GET /': schemaList,
   'GET /contexts': schemaList,
@@ -272,8 +320,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteRule>> = {
   'GET /subjects': { checks: onGlobal('schema.list'), filter: filterSubjects },
   'GET /schemas/ids/:id': schemaByIdRule,
   'GET /schemas/ids/:id/schema': schemaByIdRule,
-  'GET /schemas/ids/:id/subjects': schemaByIdRule,
-  'GET /schemas/ids/:id/versions': schemaByIdRule,
+  'GET /schemas/ids/:id/subjects': { ...schemaByIdRule, filter: filterIdSubjects },
+  'GET /schemas/ids/:id/versions': { ...schemaByIdRule, filter: filterIdVersions },
   'GET /schemas/guids/:guid': {
     checks: async (request, context) => {
       const schema = await context.catalog.registry
