@@ -14,7 +14,7 @@ import Fastify, {
 } from 'fastify'
 import type { Catalog } from '../catalog/catalog.ts'
 import { createCatalogMetrics } from '../catalog/governance/metrics.ts'
-import { ADMIN_TOKEN_ENV } from '../catalog/governance/tokens.ts'
+import { ADMIN_TOKEN_ENV, redactTokens } from '../catalog/governance/tokens.ts'
 import { WEIR_VERSION } from '../version.ts'
 import { clientErrorHandler } from './client-errors.ts'
 import { registerEdgeValidation } from './edge-validation.ts'
@@ -107,7 +107,8 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
       if (!read || logReads) {
         const line = {
           method: request.method,
-          url: request.url,
+          // A token pasted into a path or query (`DELETE /api/v1/tokens/<token>`) must not reach the log.
+          url: redactTokens(request.url),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime * 10) / 10,
         }

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DataDirInUseError } from '../catalog/db/data-dir-lock.ts'
+import { redactTokens } from '../catalog/governance/tokens.ts'
 import { CatalogError } from '../catalog/locations/errors.ts'
 import { RegistryError } from '../catalog/registry/errors.ts'
 import { REGISTRY_CONTENT_TYPE } from './http.ts'
@@ -81,10 +82,24 @@ function describeClientError(error: Partial<FastifyError>, request: FastifyReque
   }
 }
 
+/** Error messages may echo the input, and a token in the input must not reach the log (tokens.ts). */
+function loggable(error: unknown): unknown {
+  if (!(error instanceof Error)) return error
+  const message = redactTokens(error.message)
+  const stack = error.stack === undefined ? undefined : redactTokens(error.stack)
+  if (message === error.message && stack === error.stack) return error
+  const copy = Object.assign(new Error(message), {
+    name: error.name,
+    code: (error as { code?: unknown }).code,
+  })
+  copy.stack = stack ?? ''
+  return copy
+}
+
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const mapped = map(error, request)
-  if (mapped.status >= 500) request.log.error({ err: error }, 'request failed')
-  else request.log.debug({ err: error }, 'request rejected')
+  if (mapped.status >= 500) request.log.error({ err: loggable(error) }, 'request failed')
+  else request.log.debug({ err: loggable(error) }, 'request rejected')
   reply.code(mapped.status)
   if (isApiRequest(request)) return reply.send(mapped.api)
   return reply.type(REGISTRY_CONTENT_TYPE).send(mapped.registry)

@@ -51,6 +51,39 @@ export function parseToken(text: string): ParsedToken | undefined {
   return match ? { token: text, id: match[1]! } : undefined
 }
 
+const TOKEN_ID_PATTERN = /^[0-9a-f]{16}$/
+
+/**
+ * The id of a token given either as its id or as the whole token, so that commands taking an id can be handed
+ * a leaked token without the caller cutting it apart; undefined when it is neither.
+ */
+export function tokenIdOf(text: string): string | undefined {
+  if (TOKEN_ID_PATTERN.test(text)) return text
+  return parseToken(text)?.id
+}
+
+// Anything shaped like a token, also cut short or run into other text: a partial secret is still a secret.
+const TOKEN_LIKE = /weir_([0-9a-f]{16})_[A-Za-z0-9_-]+/g
+
+/** Replaces the secret of everything that looks like a token with `<redacted>`, keeping the id to trace it. */
+export function redactTokens(text: string): string {
+  return text.includes('weir_') ? text.replace(TOKEN_LIKE, 'weir_$1_<redacted>') : text
+}
+
+/**
+ * `redactTokens` over every string (and object key) of a JSON-like value, for records that are kept forever:
+ * the audit trail cannot be cleaned after the fact, so no secret may enter it.
+ */
+export function redactTokensIn<T>(value: T): T {
+  if (typeof value === 'string') return redactTokens(value) as T
+  if (Array.isArray(value)) return value.map((item) => redactTokensIn(item)) as T
+  if (typeof value !== 'object' || value === null) return value
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redactTokens(key), redactTokensIn(item)]),
+  ) as T
+}
+
 /**
  * SHA-256, not a password KDF: a token carries 256 random bits, so there is nothing to brute-force that a slow
  * hash would protect, and every request pays for the check.

@@ -4,6 +4,7 @@
  * here lands in its audit trail like any other request.
  */
 import { type Command, Option } from 'commander'
+import { tokenIdOf } from '../../catalog/governance/tokens.ts'
 import { CatalogError } from '../../catalog/locations/errors.ts'
 import { HttpUdmClient } from './udm-client.ts'
 import { printJson, printLines, reportFailures, type TargetOptions, tokenOf } from './udm-options.ts'
@@ -25,6 +26,15 @@ interface AuditFlags extends TargetOptions {
 interface AuditPage {
   records: Array<Record<string, unknown> & { sequence: number }>
   nextCursor?: number
+}
+
+/** What the server says about a token: never the token itself. */
+interface TokenListEntry {
+  id: string
+  description: string
+  createdAt: string
+  expiresAt: string | null
+  revokedAt: string | null
 }
 
 interface ChainReport {
@@ -140,11 +150,43 @@ export function registerGovernanceCommands(program: Command): void {
       })
     })
   serverOption(token.command('revoke <id>'))
-    .description('revoke a token by its id (the hex part after weir_)')
-    .action(async (id: string, flags: TargetOptions) => {
+    .description('revoke a token by its id (the 16 hex digits after weir_; a whole token works too)')
+    .action(async (given: string, flags: TargetOptions) => {
       await withServer(flags, async (server) => {
+        // Only the id travels: a whole token in the URL would land in the server's log and audit trail.
+        const id = tokenIdOf(given)
+        if (id === undefined) {
+          throw new CatalogError(
+            400,
+            'invalid_field',
+            'give the token id, the 16 hex digits after weir_ (weir token list <principal> shows them)',
+            'id',
+          )
+        }
         await server.call('DELETE', `/api/v1/tokens/${enc(id)}`)
         printLines([`revoked ${id}`])
+      })
+    })
+  serverOption(token.command('list <principal>'))
+    .description("list a principal's tokens: id, created, expires, revoked (never the tokens themselves)")
+    .option('--json', 'print the JSON answer')
+    .action(async (name: string, flags: TargetOptions & { json?: boolean }) => {
+      await withServer(flags, async (server) => {
+        const { tokens } = await server.call<{ tokens: TokenListEntry[] }>(
+          'GET',
+          `/api/v1/principals/${enc(name)}/tokens`,
+        )
+        if (flags.json === true) {
+          printJson(tokens)
+          return
+        }
+        printLines([
+          'id\tcreated\texpires\trevoked\tdescription',
+          ...tokens.map(
+            (entry) =>
+              `${entry.id}\t${entry.createdAt}\t${entry.expiresAt ?? '-'}\t${entry.revokedAt ?? '-'}\t${entry.description}`,
+          ),
+        ])
       })
     })
 

@@ -8,6 +8,7 @@ import { type AuditQuery, parseAuditQuery } from '../../catalog/governance/audit
 import { formatGrantScope } from '../../catalog/governance/grants.ts'
 import { parseLineageQuery } from '../../catalog/governance/lineage-graph.ts'
 import type { GovernanceService } from '../../catalog/governance/service.ts'
+import { tokenIdOf } from '../../catalog/governance/tokens.ts'
 import { invalidField } from '../../catalog/locations/errors.ts'
 import { param } from '../http.ts'
 import { nameParams, objectBody, UDM_TAG } from '../openapi.ts'
@@ -151,9 +152,25 @@ export function registerGovernanceRoutes(app: FastifyInstance, governance: Gover
 
   app.delete(
     '/api/v1/tokens/:id',
-    { schema: { tags, summary: 'Revoke a token', params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a token',
+        description: 'id: the token id (16 hex digits); a whole token is accepted and only its id is used.',
+        params: idParams,
+      },
+    },
     async (request, reply) => {
-      await governance.revokeToken(param(request, 'id'))
+      // A whole token is accepted too (someone revoking a leaked token pastes it): only its id is used, and
+      // the log line and audit record redact it.
+      const id = tokenIdOf(param(request, 'id'))
+      if (id === undefined) {
+        throw invalidField(
+          'id',
+          'give the token id, the 16 hex digits after weir_ (weir token list <principal> shows them)',
+        )
+      }
+      await governance.revokeToken(id)
       reply.code(204)
     },
   )
