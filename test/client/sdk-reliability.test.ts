@@ -214,6 +214,7 @@ describe('registry faults', () => {
       registryRetry: { attempts: 100, initialDelayMs: 100, maxDelayMs: 200 },
     })
     await server.stop()
+    let down = true
     try {
       const failure = await readAll(giveUp, 'rel.down', `down-${suffix}`, 3).then(
         () => undefined,
@@ -229,8 +230,11 @@ describe('registry faults', () => {
       const reading = readAll(waitsOut, 'rel.down', `down-waits-${suffix}`, 3)
       await new Promise((resolve) => setTimeout(resolve, 500))
       server = await startUdm()
+      down = false
       expect(await reading).toEqual(expected)
     } finally {
+      // The later tests need the server, whatever happened here.
+      if (down) server = await startUdm()
       await giveUp.close()
       await waitsOut.close()
     }
