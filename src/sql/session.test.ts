@@ -244,7 +244,8 @@ describe('scripts', () => {
   })
 
   it('returns EXPLAIN text and keeps SET options per statement', async () => {
-    const [, , explained, , query] = await session().planScript(`
+    const [, , , explained, , query] = await session().planScript(`
+      SET 'parallelism.default' = '2';
       SET 'table.exec.mini-batch.enabled' = 'true';
       SET 'table.exec.mini-batch.allow-latency' = '1 s';
       EXPLAIN SELECT site, COUNT(*) FROM traffic.clickstream GROUP BY site;

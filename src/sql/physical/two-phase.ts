@@ -28,27 +28,26 @@ export interface AggregatePhases {
 const DEFAULT_LOCAL_WINDOW_BUFFER_ROWS = 10_000
 
 /**
- * Whether an aggregate runs as local/global operators: the one decision both the translator and EXPLAIN's
- * `phase=[local-global]` follow, so EXPLAIN prints what runs. See the two functions below for the cases.
+ * Local/global phases exactly for the aggregates the plan marks two-phase (`markAggregateStrategy` decides,
+ * and EXPLAIN prints its decision). The plan cannot ask the engine which accumulators have a partial form,
+ * so a disagreement is a planner bug, reported loudly rather than run differently from what EXPLAIN shows.
  */
-export function runsTwoPhase(
+function twoPhaseAggregates(
   node: AggregateNode | WindowAggregateNode,
   parallelism: number,
-  options: Readonly<Record<string, string>>,
-): boolean {
-  if (node.strategy.phase !== 'two-phase') return false
-  if (node.kind === 'windowAggregate') {
-    const type = node.window.type
-    if (type === 'SESSION' || type === 'ATTACHED') return false
-  } else if (miniBatchConfig(options) === undefined || !isInsertOnly(node.input.changelog)) return false
-  return splittableAggregates(node, parallelism) !== undefined
+): EngineAggregateCall[] | undefined {
+  if (node.strategy.phase !== 'two-phase') return undefined
+  const aggregates = splittableAggregates(node, parallelism)
+  if (aggregates === undefined)
+    throw new Error(
+      `the plan marks ${node.kind} two-phase, but at parallelism ${parallelism} it cannot run so (a planner bug)`,
+    )
+  return aggregates
 }
 
 /**
  * Local/global phases for a window aggregate the plan marks two-phase, as Flink runs them; undefined keeps
- * the one operator: at parallelism 1 (no exchange to save), for SESSION and window-attached (cascading)
- * windows and grouping sets, and when a call's accumulator has no row form to ship (exact COUNT(DISTINCT);
- * the split-distinct rewrite `table.optimizer.distinct-agg.split.enabled` makes its final level two-phase).
+ * the one operator (see `markAggregateStrategy` for when).
  */
 export function windowAggregatePhases(
   node: WindowAggregateNode,
@@ -56,10 +55,10 @@ export function windowAggregatePhases(
   options: Readonly<Record<string, string>>,
 ): AggregatePhases | undefined {
   const window = engineWindow(node.window)
-  if (!runsTwoPhase(node, parallelism, options) || window.kind === 'session' || window.kind === 'attached')
-    return undefined
-  const aggregates = splittableAggregates(node, parallelism)
+  const aggregates = twoPhaseAggregates(node, parallelism)
   if (aggregates === undefined) return undefined
+  if (window.kind === 'session' || window.kind === 'attached')
+    throw new Error(`the plan marks a ${window.kind} window aggregate two-phase (a planner bug)`)
   const keyArity = node.groupKeys.length
   const miniBatch = miniBatchConfig(options)
   return {
@@ -83,9 +82,8 @@ export function windowAggregatePhases(
 }
 
 /**
- * Local/global phases for an unbounded GROUP BY the plan marks two-phase with mini-batch, over an insert-only
- * input (a local aggregate cannot retract, as in Flink); undefined keeps the one operator, also for the
- * cases `windowAggregatePhases` lists.
+ * Local/global phases for an unbounded GROUP BY the plan marks two-phase (with mini-batch, over an insert-only
+ * input); undefined keeps the one operator.
  */
 export function groupAggregatePhases(
   node: AggregateNode,
@@ -93,9 +91,12 @@ export function groupAggregatePhases(
   options: Readonly<Record<string, string>>,
 ): AggregatePhases | undefined {
   const miniBatch = miniBatchConfig(options)
-  if (!runsTwoPhase(node, parallelism, options) || miniBatch === undefined) return undefined
-  const aggregates = splittableAggregates(node, parallelism)
+  const aggregates = twoPhaseAggregates(node, parallelism)
   if (aggregates === undefined) return undefined
+  if (miniBatch === undefined || !isInsertOnly(node.input.changelog))
+    throw new Error(
+      'the plan marks a group aggregate two-phase without mini-batch or over updates (a planner bug)',
+    )
   const keyArity = node.groupKeys.length
   return {
     local: new LocalGroupAggregateOperator({ grouping: groupBy(node.groupKeys), aggregates, miniBatch }),

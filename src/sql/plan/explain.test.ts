@@ -65,7 +65,7 @@ describe('EXPLAIN plan shapes', () => {
       Sink(table=[dataeye.daily_metrics], fields=[window_start, window_end, site, platform, category, grouping_id, pv, uv, buyers, gmv, last_event_time], changelogMode=[I])
       +- Project(select=[window_start, window_end, COALESCE(site, 'ALL') AS site, COALESCE(platform, 'ALL') AS platform, COALESCE(category, 'ALL') AS category, GROUPING(\`$g\`, 2, 1, 0) AS grouping_id, pv, uv, buyers, CAST(gmv AS DECIMAL(18, 2)) AS gmv, last_event_time], changelogMode=[I])
          +- Filter(condition=[(\`$f11\` > 0)], changelogMode=[I])
-            +- WindowAggregate(groupBy=[site, platform, category], window=[CUMULATE(time_col=[event_time], max_size=[1 d], step=[1 min])], groupingSets=[(site, platform, category), (site, platform), (site, category), (site), (platform), (category), ()], select=[site, platform, category, $g, COUNT(*) FILTER (WHERE $f5) AS pv, COUNT(DISTINCT user_id) AS uv, COUNT(DISTINCT user_id) FILTER (WHERE $f7) AS buyers, SUM(amount) FILTER (WHERE $f7) AS gmv, MAX(event_time) AS last_event_time, COUNT(*) AS \`$f11\`, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+            +- WindowAggregate(groupBy=[site, platform, category], window=[CUMULATE(time_col=[event_time], max_size=[1 d], step=[1 min])], groupingSets=[(site, platform, category), (site, platform), (site, category), (site), (platform), (category), ()], select=[site, platform, category, $g, COUNT(*) FILTER (WHERE $f5) AS pv, COUNT(DISTINCT user_id) AS uv, COUNT(DISTINCT user_id) FILTER (WHERE $f7) AS buyers, SUM(amount) FILTER (WHERE $f7) AS gmv, MAX(event_time) AS last_event_time, COUNT(*) AS \`$f11\`, window_start, window_end, window_time], changelogMode=[I])
                +- Project(select=[COALESCE(site, 'unknown') AS site, CASE WHEN (platform IN ('ios', 'android')) THEN 'app' ELSE platform END AS platform, category, (event = 'pageview') AS \`$f5\`, user_id, (event = 'order') AS \`$f7\`, CAST(amount AS DECIMAL(18, 2)) AS amount, event_time], changelogMode=[I])
                   +- LookupJoin(table=[dim.product], joinType=[LEFT], lookup=[product_id = product_id], tableFields=[category], changelogMode=[I])
                      +- TableSourceScan(table=[traffic.clickstream], fields=[event_time, user_id, event, site, platform, product_id, amount], filter=[(user_id IS NOT NULL) AND (event IN ('pageview', 'click', 'order'))], watermark=[event_time - 3 s], changelogMode=[I])
@@ -79,7 +79,7 @@ describe('EXPLAIN plan shapes', () => {
       Sink(table=[dataeye.daily_metrics], fields=[window_start, window_end, site, platform, category, grouping_id, pv, uv, buyers, gmv, last_event_time], schema=[window_start TIMESTAMP(3) NOT NULL, window_end TIMESTAMP(3) NOT NULL, site STRING NOT NULL, platform STRING NOT NULL, category STRING NOT NULL, grouping_id BIGINT NOT NULL, pv BIGINT NOT NULL, uv BIGINT NOT NULL, buyers BIGINT NOT NULL, gmv DECIMAL(18, 2), last_event_time TIMESTAMP(3)], changelogMode=[I])
       +- Project(select=[window_start, window_end, COALESCE(site, 'ALL') AS site, COALESCE(platform, 'ALL') AS platform, COALESCE(category, 'ALL') AS category, GROUPING(\`$g\`, 2, 1, 0) AS grouping_id, pv, uv, buyers, CAST(gmv AS DECIMAL(18, 2)) AS gmv, last_event_time], schema=[window_start TIMESTAMP(3) NOT NULL, window_end TIMESTAMP(3) NOT NULL, site STRING NOT NULL, platform STRING NOT NULL, category STRING NOT NULL, grouping_id BIGINT NOT NULL, pv BIGINT NOT NULL, uv BIGINT NOT NULL, buyers BIGINT NOT NULL, gmv DECIMAL(18, 2), last_event_time TIMESTAMP(3)], changelogMode=[I])
          +- Filter(condition=[(\`$f11\` > 0)], schema=[site STRING, platform STRING, category STRING, \`$g\` BIGINT NOT NULL, pv BIGINT NOT NULL, uv BIGINT NOT NULL, buyers BIGINT NOT NULL, gmv DECIMAL(38, 2), last_event_time TIMESTAMP(3), \`$f11\` BIGINT NOT NULL, window_start TIMESTAMP(3) NOT NULL, window_end TIMESTAMP(3) NOT NULL, window_time TIMESTAMP(3) NOT NULL *ROWTIME*], changelogMode=[I])
-            +- WindowAggregate(groupBy=[site, platform, category], window=[CUMULATE(time_col=[event_time], max_size=[1 d], step=[1 min])], groupingSets=[(site, platform, category), (site, platform), (site, category), (site), (platform), (category), ()], select=[site, platform, category, $g, COUNT(*) FILTER (WHERE $f5) AS pv, COUNT(DISTINCT user_id) AS uv, COUNT(DISTINCT user_id) FILTER (WHERE $f7) AS buyers, SUM(amount) FILTER (WHERE $f7) AS gmv, MAX(event_time) AS last_event_time, COUNT(*) AS \`$f11\`, window_start, window_end, window_time], phase=[local-global], schema=[site STRING, platform STRING, category STRING, \`$g\` BIGINT NOT NULL, pv BIGINT NOT NULL, uv BIGINT NOT NULL, buyers BIGINT NOT NULL, gmv DECIMAL(38, 2), last_event_time TIMESTAMP(3), \`$f11\` BIGINT NOT NULL, window_start TIMESTAMP(3) NOT NULL, window_end TIMESTAMP(3) NOT NULL, window_time TIMESTAMP(3) NOT NULL *ROWTIME*], changelogMode=[I])
+            +- WindowAggregate(groupBy=[site, platform, category], window=[CUMULATE(time_col=[event_time], max_size=[1 d], step=[1 min])], groupingSets=[(site, platform, category), (site, platform), (site, category), (site), (platform), (category), ()], select=[site, platform, category, $g, COUNT(*) FILTER (WHERE $f5) AS pv, COUNT(DISTINCT user_id) AS uv, COUNT(DISTINCT user_id) FILTER (WHERE $f7) AS buyers, SUM(amount) FILTER (WHERE $f7) AS gmv, MAX(event_time) AS last_event_time, COUNT(*) AS \`$f11\`, window_start, window_end, window_time], schema=[site STRING, platform STRING, category STRING, \`$g\` BIGINT NOT NULL, pv BIGINT NOT NULL, uv BIGINT NOT NULL, buyers BIGINT NOT NULL, gmv DECIMAL(38, 2), last_event_time TIMESTAMP(3), \`$f11\` BIGINT NOT NULL, window_start TIMESTAMP(3) NOT NULL, window_end TIMESTAMP(3) NOT NULL, window_time TIMESTAMP(3) NOT NULL *ROWTIME*], changelogMode=[I])
                +- Project(select=[COALESCE(site, 'unknown') AS site, CASE WHEN (platform IN ('ios', 'android')) THEN 'app' ELSE platform END AS platform, category, (event = 'pageview') AS \`$f5\`, user_id, (event = 'order') AS \`$f7\`, CAST(amount AS DECIMAL(18, 2)) AS amount, event_time], schema=[site STRING NOT NULL, platform STRING, category STRING, \`$f5\` BOOLEAN, user_id BIGINT, \`$f7\` BOOLEAN, amount DECIMAL(18, 2), event_time TIMESTAMP(3) *ROWTIME*], changelogMode=[I])
                   +- LookupJoin(table=[dim.product], joinType=[LEFT], lookup=[product_id = product_id], tableFields=[category], schema=[event_time TIMESTAMP(3) *ROWTIME*, user_id BIGINT, event STRING, site STRING, platform STRING, product_id BIGINT, amount DOUBLE, category STRING], changelogMode=[I])
                      +- TableSourceScan(table=[traffic.clickstream], fields=[event_time, user_id, event, site, platform, product_id, amount], filter=[(user_id IS NOT NULL) AND (event IN ('pageview', 'click', 'order'))], watermark=[event_time - 3 s], schema=[event_time TIMESTAMP(3) *ROWTIME*, user_id BIGINT, event STRING, site STRING, platform STRING, product_id BIGINT, amount DOUBLE], changelogMode=[I])
@@ -96,7 +96,7 @@ describe('EXPLAIN plan shapes', () => {
     ).toMatchInlineSnapshot(`
       "
       Project(select=[maxprice, window_end AS \`dateTime\`], changelogMode=[I])
-      +- WindowAggregate(groupBy=[], window=[TUMBLE(time_col=[dateTime], size=[10 s])], select=[MAX(price) AS maxprice, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+      +- WindowAggregate(groupBy=[], window=[TUMBLE(time_col=[dateTime], size=[10 s])], select=[MAX(price) AS maxprice, window_start, window_end, window_time], changelogMode=[I])
          +- TableSourceScan(table=[bid], fields=[price, dateTime], watermark=[dateTime - 4 s], changelogMode=[I])
       "
     `)
@@ -111,7 +111,7 @@ describe('EXPLAIN plan shapes', () => {
     ).toMatchInlineSnapshot(`
       "
       Project(select=[window_time, auction, n], changelogMode=[I])
-      +- WindowAggregate(groupBy=[auction], window=[TUMBLE(time_col=[dateTime], size=[1 min])], select=[auction, COUNT(*) AS n, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+      +- WindowAggregate(groupBy=[auction], window=[TUMBLE(time_col=[dateTime], size=[1 min])], select=[auction, COUNT(*) AS n, window_start, window_end, window_time], changelogMode=[I])
          +- TableSourceScan(table=[bid], fields=[auction, dateTime], watermark=[dateTime - 4 s], changelogMode=[I])
       "
     `)
@@ -127,7 +127,7 @@ describe('EXPLAIN plan shapes', () => {
     ).toMatchInlineSnapshot(`
       "
       Project(select=[auction, num, window_start], changelogMode=[I])
-      +- WindowAggregate(groupBy=[auction], window=[HOP(time_col=[dateTime], size=[10 s], slide=[2 s])], select=[auction, COUNT(*) AS num, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+      +- WindowAggregate(groupBy=[auction], window=[HOP(time_col=[dateTime], size=[10 s], slide=[2 s])], select=[auction, COUNT(*) AS num, window_start, window_end, window_time], changelogMode=[I])
          +- Project(select=[auction, \`dateTime\`], changelogMode=[I])
             +- TableSourceScan(table=[bid], fields=[auction, price, dateTime], filter=[(price > 100)], watermark=[dateTime - 4 s], changelogMode=[I])
       "
@@ -203,7 +203,7 @@ describe('EXPLAIN plan shapes', () => {
       "
       WindowRank(window=[TUMBLE(win_start=[window_start], win_end=[window_end], size=[10 min])], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[], orderBy=[price DESC], outputRank=[true], changelogMode=[I])
       +- Project(select=[window_start, window_end, auction, price, cnt], changelogMode=[I])
-         +- WindowAggregate(groupBy=[auction], window=[TUMBLE(time_col=[dateTime], size=[10 min])], select=[auction, SUM(price) AS price, COUNT(*) AS cnt, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+         +- WindowAggregate(groupBy=[auction], window=[TUMBLE(time_col=[dateTime], size=[10 min])], select=[auction, SUM(price) AS price, COUNT(*) AS cnt, window_start, window_end, window_time], changelogMode=[I])
             +- TableSourceScan(table=[bid], fields=[auction, price, dateTime], watermark=[dateTime - 4 s], changelogMode=[I])
       "
     `)
@@ -332,11 +332,12 @@ describe('EXPLAIN plan shapes', () => {
     `)
   })
 
-  it('split-distinct and local/global aggregation with mini-batch', async () => {
+  it('split-distinct with mini-batch at parallelism 2 runs in one phase: COUNT(DISTINCT) and updates', async () => {
     expect(
       await shape(
         'SELECT site, COUNT(DISTINCT user_id) AS uv, COUNT(*) AS pv FROM traffic.clickstream GROUP BY site',
         {
+          'parallelism.default': '2',
           'table.optimizer.distinct-agg.split.enabled': 'true',
           'table.exec.mini-batch.enabled': 'true',
           'table.exec.mini-batch.allow-latency': '2 s',
@@ -345,8 +346,8 @@ describe('EXPLAIN plan shapes', () => {
       ),
     ).toMatchInlineSnapshot(`
       "
-      GroupAggregate(groupBy=[site], select=[site, SUM0($partial0) AS uv, SUM0($partial1) AS pv], phase=[local-global], splitDistinct=[final], miniBatch=[true], changelogMode=[I,UB,UA,D])
-      +- GroupAggregate(groupBy=[site, $bucket], select=[site, $bucket, COUNT(DISTINCT user_id) AS \`$partial0\`, COUNT(*) AS \`$partial1\`], phase=[local-global], splitDistinct=[partial], miniBatch=[true], changelogMode=[I,UB,UA])
+      GroupAggregate(groupBy=[site], select=[site, SUM0($partial0) AS uv, SUM0($partial1) AS pv], splitDistinct=[final], miniBatch=[true], changelogMode=[I,UB,UA,D])
+      +- GroupAggregate(groupBy=[site, $bucket], select=[site, $bucket, COUNT(DISTINCT user_id) AS \`$partial0\`, COUNT(*) AS \`$partial1\`], splitDistinct=[partial], miniBatch=[true], changelogMode=[I,UB,UA])
          +- Project(select=[site, user_id, (HASH_CODE(user_id) % 1024) AS \`$bucket\`], changelogMode=[I])
             +- TableSourceScan(table=[traffic.clickstream], fields=[event_time, user_id, site], watermark=[event_time - 3 s], changelogMode=[I])
       "

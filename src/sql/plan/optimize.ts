@@ -5,6 +5,7 @@ import {
   aggPhaseStrategy,
   type MiniBatchConfig,
   miniBatchConfig,
+  parallelismOption,
   splitDistinctEnabled,
 } from './options.ts'
 import { markAggregateStrategy } from './rules/aggregate-strategy.ts'
@@ -24,13 +25,13 @@ import { rewriteWindows } from './rules/window-rewrites.ts'
  */
 export function optimize(plan: LogicalPlan): LogicalPlan {
   const { options } = plan
-  const { miniBatch, phases } = strategyOptions(options)
+  const { miniBatch, phases, parallelism } = strategyOptions(options)
   const splitDistinct = splitDistinctEnabled(options)
   const rewrite = (root: LogicalNode): LogicalNode => {
     let node = rewriteWindows(root)
     if (splitDistinct) node = transformUp(node, (n) => splitDistinctAggregate(n, options))
     node = pruneFields(pushDownFilters(node))
-    return transformUp(node, (n) => markAggregateStrategy(n, miniBatch, phases))
+    return transformUp(node, (n) => markAggregateStrategy(n, miniBatch, phases, parallelism))
   }
   const reuse = (roots: LogicalNode[]) => (reuseSourceEnabled(options) ? reuseSources(roots) : roots)
   if (plan.kind === 'query') return { ...plan, root: reuse([rewrite(plan.root)])[0]! }
@@ -40,9 +41,14 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
 function strategyOptions(options: Readonly<Record<string, string>>): {
   miniBatch: MiniBatchConfig | undefined
   phases: AggPhaseStrategy
+  parallelism: number
 } {
   try {
-    return { miniBatch: miniBatchConfig(options), phases: aggPhaseStrategy(options) }
+    return {
+      miniBatch: miniBatchConfig(options),
+      phases: aggPhaseStrategy(options),
+      parallelism: parallelismOption(options),
+    }
   } catch (error) {
     if (error instanceof RangeError) invalid(undefined, error.message)
     throw error

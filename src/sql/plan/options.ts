@@ -37,6 +37,15 @@ export function aggPhaseStrategy(options: Readonly<Record<string, string>>): Agg
   )
 }
 
+/** `parallelism.default` (1): how many subtasks a job runs; throws a RangeError naming the option. */
+export function parallelismOption(options: Readonly<Record<string, string>>): number {
+  const text = options['parallelism.default'] ?? '1'
+  const parallelism = Number(text)
+  if (!Number.isSafeInteger(parallelism) || parallelism < 1)
+    throw new RangeError(`'parallelism.default' must be an integer >= 1; got '${text}'`)
+  return parallelism
+}
+
 export function splitDistinctEnabled(options: Readonly<Record<string, string>>): boolean {
   return options['table.optimizer.distinct-agg.split.enabled']?.toLowerCase() === 'true'
 }
