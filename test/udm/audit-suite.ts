@@ -4,10 +4,11 @@
  * authentications are aggregated and rate-limited, verification leaves the server responsive, request ids
  * stay unique across restarts, and tokens that are already expired are not issued.
  */
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/catalog/catalog.ts'
 import type { CatalogDatabaseOptions } from '../../src/catalog/db/connection.ts'
-import type { AuditEntry, AuditRecord } from '../../src/catalog/governance/audit-chain.ts'
+import { type AuditEntry, type AuditRecord, recordHash } from '../../src/catalog/governance/audit-chain.ts'
 import { AUDIT_WRITE_FAILED } from '../../src/catalog/governance/audit-writer.ts'
 import { buildServer, type WeirServer } from '../../src/server/app.ts'
 import { ADMIN_HEADERS, ADMIN_TOKEN, unique } from './helpers.ts'
@@ -182,6 +183,97 @@ export function auditSuite(label: string, database: () => Promise<CatalogDatabas
           })
         ).statusCode,
       ).toBe(200)
+    })
+
+    describe('against an anchor', () => {
+      let tampered: Catalog
+      let server: WeirServer
+      const call = async (url: string) => {
+        const answer = await server.inject({ method: 'GET', url, headers: ADMIN_HEADERS })
+        return { status: answer.statusCode, body: answer.json() as Record<string, unknown> }
+      }
+      const reads = async (count: number) => {
+        for (let i = 0; i < count; i++) await call(`/api/v1/datasets/ghost.${unique('anchor')}`)
+        await tampered.governance.audit.flush()
+      }
+      // What someone with write access to the database (and no regard for the trigger) can do.
+      const tamper = async (statements: (db: Catalog['database']['db']) => Promise<void>) => {
+        await tampered.governance.audit.flush()
+        const db = tampered.database.db
+        await sql`ALTER TABLE gov_audit DISABLE TRIGGER gov_audit_append_only`.execute(db)
+        await statements(db)
+        await sql`ALTER TABLE gov_audit ENABLE TRIGGER gov_audit_append_only`.execute(db)
+      }
+      beforeAll(async () => {
+        tampered = await Catalog.open({ database: await database() })
+        server = await buildServer({ catalog: tampered, adminToken: ADMIN_TOKEN })
+      })
+      afterAll(async () => {
+        await server?.close()
+        await tampered?.close()
+      })
+
+      it('catches a deleted tail that the chain alone cannot', async () => {
+        await reads(5)
+        const anchored = await call('/api/v1/audit/anchor')
+        expect(anchored.status).toBe(200)
+        const anchor = anchored.body.anchor as string
+        expect(anchor).toMatch(/^\d+:[0-9a-f]{64}$/)
+        const sequence = anchored.body.sequence as number
+        expect(await call(`/api/v1/audit/verify?anchor=${anchor}`)).toMatchObject({ body: { ok: true } })
+
+        await tamper(async (db) => {
+          await sql`DELETE FROM gov_audit WHERE sequence > ${sequence - 3}`.execute(db)
+        })
+        // Through the service, not HTTP: a verify request is audited itself and would grow the trail again.
+        expect(await tampered.governance.verifyAudit()).toMatchObject({ ok: true })
+        const verified = await call(`/api/v1/audit/verify?anchor=${anchor}`)
+        expect(verified.status).toBe(200)
+        expect(verified.body).toMatchObject({
+          ok: false,
+          problem: 'missing',
+          firstBadSequence: sequence - 2,
+          reason: expect.stringMatching(
+            /but the anchor says it reached \d+: records were deleted from the end/,
+          ),
+        })
+      })
+
+      it('catches a record rewritten with every later hash recomputed', async () => {
+        await reads(5)
+        const anchor = (await call('/api/v1/audit/anchor')).body.anchor as string
+        const sequence = Number(anchor.split(':')[0])
+        await reads(3)
+        const victim = sequence - 2
+        const rest: AuditRecord[] = []
+        for await (const record of tampered.governance.exportAudit({})) {
+          if (record.sequence >= victim) rest.push(record)
+        }
+        await tamper(async (db) => {
+          let prevHash = rest[0]!.prevHash
+          for (const record of rest) {
+            const reason = record.sequence === victim ? 'nothing to see here' : record.reason
+            const hash = recordHash({ ...record, reason, prevHash })
+            await sql`UPDATE gov_audit SET reason = ${reason}, prev_hash = ${prevHash}, hash = ${hash}
+                      WHERE sequence = ${record.sequence}`.execute(db)
+            prevHash = hash
+          }
+        })
+        expect(await tampered.governance.verifyAudit()).toMatchObject({ ok: true })
+        const verified = await call(`/api/v1/audit/verify?anchor=${anchor}`)
+        expect(verified.body).toMatchObject({
+          ok: false,
+          problem: 'anchor_mismatch',
+          firstBadSequence: sequence,
+          reason: expect.stringMatching(/differs from the anchor: the trail up to it was rewritten/),
+        })
+      })
+
+      it('refuses an anchor it cannot read, saying what one looks like', async () => {
+        const verified = await call('/api/v1/audit/verify?anchor=12:abc')
+        expect(verified.status).toBe(400)
+        expect(JSON.stringify(verified.body)).toMatch(/<sequence>:<64 hex digits>/)
+      })
     })
   })
 }

@@ -5,7 +5,15 @@
  */
 import { sql } from 'kysely'
 import { CatalogError, invalidField, notFound } from '../locations/errors.ts'
-import { type AuditEntry, type AuditRecord, type ChainVerification, ChainVerifier } from './audit-chain.ts'
+import { EMPTY_TRAIL_ANCHOR } from './audit-anchor.ts'
+import {
+  type AuditEntry,
+  type AuditRecord,
+  type ChainHead,
+  type ChainVerification,
+  ChainVerifier,
+  type VerifyOptions,
+} from './audit-chain.ts'
 import type { AuditQuery } from './audit-query.ts'
 import { AuditWriter } from './audit-writer.ts'
 import { type Grant, parseGrant } from './grants.ts'
@@ -19,7 +27,7 @@ import {
   validateGroupName,
   validatePrincipalName,
 } from './principals.ts'
-import { type AccessCount, accessCounts, queryAudit, scanAudit } from './storage/audit-store.ts'
+import { type AccessCount, accessCounts, auditHead, queryAudit, scanAudit } from './storage/audit-store.ts'
 import { ingestRunEvent, loadLineageIndex } from './storage/lineage-store.ts'
 import {
   countPrincipals,
@@ -299,9 +307,16 @@ export class GovernanceService {
     return scanAudit(this.db, query)
   }
 
-  async verifyAudit(): Promise<ChainVerification> {
+  /** The head of the trail now, to keep outside the database as an anchor (audit-anchor.ts). */
+  async auditAnchor(): Promise<ChainHead> {
     await this.audit.flush()
-    const verifier = new ChainVerifier()
+    return (await auditHead(this.db)) ?? EMPTY_TRAIL_ANCHOR
+  }
+
+  /** Streams the whole chain in pages, pausing for other requests between them (see scanAudit). */
+  async verifyAudit(options: VerifyOptions = {}): Promise<ChainVerification> {
+    await this.audit.flush()
+    const verifier = new ChainVerifier(options)
     for await (const record of scanAudit(this.db, {})) {
       if (verifier.push(record) !== undefined) break
     }

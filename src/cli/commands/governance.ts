@@ -40,6 +40,7 @@ interface TokenListEntry {
 interface ChainReport {
   ok: boolean
   count?: number
+  head?: { sequence: number; hash: string }
   firstBadSequence?: number
   problem?: string
   reason?: string
@@ -253,13 +254,29 @@ export function registerGovernanceCommands(program: Command): void {
       }
     })
   })
-  serverOption(audit.command('verify'))
-    .description("check the audit trail's hash chain; exit code 1 and the first bad record when broken")
+  serverOption(audit.command('anchor'))
+    .description(
+      'print the head of the audit trail as <sequence>:<hash>; keep it outside the database for verify --anchor',
+    )
     .action(async (flags: TargetOptions) => {
       await withServer(flags, async (server) => {
-        const report = await server.call<ChainReport>('GET', '/api/v1/audit/verify')
+        printLines([(await server.call<{ anchor: string }>('GET', '/api/v1/audit/anchor')).anchor])
+      })
+    })
+  serverOption(audit.command('verify'))
+    .description("check the audit trail's hash chain; exit code 1 and the first bad record when broken")
+    .option(
+      '--anchor <sequence:hash>',
+      'an earlier `weir audit anchor`: also catches a deleted tail and a rewrite with recomputed hashes',
+    )
+    .action(async (flags: TargetOptions & { anchor?: string }) => {
+      await withServer(flags, async (server) => {
+        const query = flags.anchor === undefined ? '' : `?${new URLSearchParams({ anchor: flags.anchor })}`
+        const report = await server.call<ChainReport>('GET', `/api/v1/audit/verify${query}`)
         if (report.ok) {
-          printLines([`audit trail intact: ${report.count} records`])
+          const head = report.head === undefined ? '' : `, head ${report.head.sequence}:${report.head.hash}`
+          const anchored = flags.anchor === undefined ? '' : ', matches the anchor'
+          printLines([`audit trail intact: ${report.count} records${head}${anchored}`])
           return
         }
         process.stderr.write(

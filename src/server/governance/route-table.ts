@@ -310,6 +310,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteRule>> = {
   'DELETE /api/v1/grants/:id': { checks: grantRemovalChecks },
   'GET /api/v1/audit': { checks: auditChecks },
   'GET /api/v1/audit/verify': { checks: onGlobal('audit.read') },
+  'GET /api/v1/audit/anchor': { checks: onGlobal('audit.read') },
   'POST /api/v1/lineage': { checks: onGlobal('lineage.write') },
   'GET /api/v1/lineage': { checks: lineageChecks, filter: filterLineage },
 

@@ -4,6 +4,7 @@
  */
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { formatAnchor, parseAnchor } from '../../catalog/governance/audit-anchor.ts'
 import { type AuditQuery, parseAuditQuery } from '../../catalog/governance/audit-query.ts'
 import { formatGrantScope } from '../../catalog/governance/grants.ts'
 import { parseLineageQuery } from '../../catalog/governance/lineage-graph.ts'
@@ -255,8 +256,36 @@ export function registerGovernanceRoutes(app: FastifyInstance, governance: Gover
 
   app.get(
     '/api/v1/audit/verify',
-    { schema: { tags, summary: "Verify the audit trail's hash chain; reports the first bad record" } },
-    async () => governance.verifyAudit(),
+    {
+      schema: {
+        tags,
+        summary: "Verify the audit trail's hash chain; reports the first bad record",
+        description:
+          'anchor=<sequence>:<hash> (from GET /api/v1/audit/anchor, kept outside the database) also catches a deleted tail and a rewrite with recomputed hashes.',
+      },
+    },
+    async (request) => {
+      const { anchor, ...rest } = request.query as Record<string, unknown>
+      const unknown = Object.keys(rest)
+      if (unknown.length > 0) throw invalidField(unknown[0]!, 'is not a verify option; use anchor')
+      if (anchor !== undefined && typeof anchor !== 'string') throw invalidField('anchor', 'give it once')
+      return governance.verifyAudit(anchor === undefined ? {} : { anchor: parseAnchor(anchor) })
+    },
+  )
+
+  app.get(
+    '/api/v1/audit/anchor',
+    {
+      schema: {
+        tags,
+        summary: 'The head of the audit trail now, as an anchor to keep outside the database',
+        description: 'anchor is <sequence>:<hash>; pass it to GET /api/v1/audit/verify?anchor= later.',
+      },
+    },
+    async () => {
+      const head = await governance.auditAnchor()
+      return { ...head, anchor: formatAnchor(head), time: new Date().toISOString() }
+    },
   )
 
   app.get(

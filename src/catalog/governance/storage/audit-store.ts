@@ -42,6 +42,17 @@ export async function appendAuditEntries(db: Db, entries: readonly AuditEntry[])
   })
 }
 
+/** The newest record's sequence and hash; undefined on an empty trail. */
+export async function auditHead(db: Db): Promise<ChainHead | undefined> {
+  const last = await db
+    .selectFrom('gov_audit')
+    .select(['sequence', 'hash'])
+    .orderBy('sequence', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return last === undefined ? undefined : { sequence: Number(last.sequence), hash: last.hash }
+}
+
 export async function queryAudit(db: Db, query: AuditQuery): Promise<AuditRecord[]> {
   let select = db.selectFrom('gov_audit').selectAll()
   if (query.principal !== undefined) select = select.where('principal', '=', query.principal)
@@ -57,22 +68,28 @@ export async function queryAudit(db: Db, query: AuditQuery): Promise<AuditRecord
   return rows.map(toRecord)
 }
 
-/** Every record in sequence order, one page in memory at a time. */
+/**
+ * Every record in sequence order, one page in memory at a time (keyset pages: `sequence > last`). Between
+ * pages it yields to the event loop: on PGlite a query runs on the server's own thread, and a scan of a large
+ * trail without a pause starved every other request (9 s without answering /health for 246K records).
+ */
 export async function* scanAudit(
   db: Db,
   query: Omit<AuditQuery, 'order' | 'cursor' | 'limit'>,
+  pageSize = SCAN_PAGE,
 ): AsyncGenerator<AuditRecord> {
   let cursor: number | undefined
   for (;;) {
     const page = await queryAudit(db, {
       ...query,
       order: 'asc',
-      limit: SCAN_PAGE,
+      limit: pageSize,
       ...(cursor === undefined ? {} : { cursor }),
     })
     yield* page
-    if (page.length < SCAN_PAGE) return
+    if (page.length < pageSize) return
     cursor = page[page.length - 1]!.sequence
+    await new Promise((resolve) => setImmediate(resolve))
   }
 }
 
