@@ -155,12 +155,16 @@ export function authorizationSuite(label: string, database: () => Promise<Catalo
         const apply = await call('POST', '/api/v1/catalog/apply', mallory, {
           datasets: [naming('ns1.grab', subject)],
         })
-        expect({ subject, create: create.status, update: update.status, apply: apply.status }).toEqual({
-          subject,
-          create: 403,
-          update: 403,
-          apply: 403,
+        const register = await call('POST', '/api/v1/catalog/apply', mallory, {
+          schemas: [{ subject, schema: ORDER_V2 }],
         })
+        expect({
+          subject,
+          create: create.status,
+          update: update.status,
+          apply: apply.status,
+          register: register.status,
+        }).toEqual({ subject, create: 403, update: 403, apply: 403, register: 403 })
         await expectNoHoldOn(subject)
       }
       expect((await admin('GET', '/api/v1/datasets/ns1.grab')).status).toBe(404)

@@ -107,6 +107,20 @@ describe('dataset claims', () => {
     ).toEqual([])
   })
 
+  it('asks nothing for a location the dataset already shares with another', () => {
+    const shared = index()
+    const identity = locationIdentity('kafka-main', 'kafka', { topic: 'ns2topic' })
+    const definition = parseDatasetDefinition({
+      name: 'ns2.orders',
+      kind: 'stream',
+      value: { format: 'avro' },
+      locations: onKafkaMain('ns2topic'),
+    })
+    expect(
+      datasetClaims(definition, { ...shared, locations: new Map([[identity, ['ns2.orders', 'ns3.copy']]]) }),
+    ).toEqual([])
+  })
+
   it('needs owner of the datasets already at a location to point another one there', () => {
     expect(claims({ name: 'ns1.x', value: { format: 'raw' }, locations: onKafkaMain('ns2topic') })).toEqual([
       { action: 'cluster.use', resource: { kind: 'cluster', name: 'kafka-main' } },

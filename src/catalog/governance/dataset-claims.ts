@@ -6,7 +6,8 @@
  *
  * - a cluster the dataset has no location on yet: `cluster.use` on it (a `cluster:<name>` grant). Clusters it
  *   is already on stay usable, so catalogs written before cluster grants existed keep working.
- * - a physical location (topic, table, path, key pattern) other datasets use: `location.share`, owner of each.
+ * - a physical location (topic, table, path, key pattern) other datasets use and it does not:
+ *   `location.share`, owner of each.
  * - a registry subject the dataset would govern and does not govern yet, named as key/value subject or
  *   reached by Confluent's TopicNameStrategy through one of its Kafka topics (`<topic>-value`):
  *   - governed now by other datasets: `subject.bind`, owner of every one of them;
@@ -68,9 +69,10 @@ export function datasetClaims(definition: DatasetDefinition, index: ClaimIndex):
         continue
       }
       if (system === 'kafka' && typeof spec.topic === 'string') topics.add(spec.topic)
-      for (const other of index.locations.get(locationIdentity(location.cluster, system, spec)) ?? []) {
-        if (other !== name) add({ action: 'location.share', resource: { kind: 'dataset', name: other } })
-      }
+      // A location the dataset already has stays its own, even where an admin let others share it.
+      const there = index.locations.get(locationIdentity(location.cluster, system, spec)) ?? []
+      if (there.includes(name)) continue
+      for (const other of there) add({ action: 'location.share', resource: { kind: 'dataset', name: other } })
     }
   }
   const named = [definition.key?.subject, definition.value.subject].filter((s) => s !== undefined)
