@@ -12,6 +12,7 @@ import { explain } from './plan/explain.ts'
 import type { LogicalNode, LogicalPlan, SinkNode } from './plan/nodes.ts'
 import { optimize } from './plan/optimize.ts'
 import { checkSinkChangelog } from './plan/sink-changelog.ts'
+import { checkSessionOption } from './settings.ts'
 
 export interface SqlSessionOptions {
   readonly resolver: TableResolver
@@ -22,7 +23,7 @@ export interface SqlSessionOptions {
 
 /** What executing one statement of a script produced. */
 export type PlannedStatement =
-  | { readonly kind: 'set'; readonly key: string; readonly value: string }
+  | { readonly kind: 'set'; readonly key: string; readonly value: string; readonly warning?: string }
   | { readonly kind: 'showOptions'; readonly options: Readonly<Record<string, string>> }
   | { readonly kind: 'reset'; readonly key?: string }
   | { readonly kind: 'createTable'; readonly name: string; readonly table: ResolvedTable }
@@ -43,11 +44,20 @@ export class SqlSession {
   private readonly options: Map<string, string>
   private readonly tables = new Map<string, ResolvedTable>()
   private readonly views = new Map<string, ViewDefinition>()
+  /**
+   * Warnings about options Weir accepts but ignores (Flink runtime tuning, see `settings.ts`), in the order
+   * they were set; callers show them (the CLI on stderr), so an ignored option is never silent.
+   */
+  readonly warnings: string[] = []
 
   constructor(options: SqlSessionOptions) {
     this.resolver = options.resolver
     this.functions = options.functions
     this.options = new Map(Object.entries(options.options ?? {}))
+    for (const key of this.options.keys()) {
+      const warning = checkSessionOption(key, undefined)
+      if (warning !== undefined) this.warnings.push(warning)
+    }
   }
 
   /** Parses and plans every statement of a script, in order. */
@@ -59,10 +69,16 @@ export class SqlSession {
 
   async plan(statement: Statement): Promise<PlannedStatement> {
     switch (statement.kind) {
-      case 'set':
+      case 'set': {
         if (statement.key === undefined) return { kind: 'showOptions', options: this.currentOptions() }
+        const warning = checkSessionOption(statement.key, statement.span)
         this.options.set(statement.key, statement.value ?? '')
-        return { kind: 'set', key: statement.key, value: statement.value ?? '' }
+        const planned = { kind: 'set', key: statement.key, value: statement.value ?? '' } as const
+        if (warning === undefined) return planned
+        const located = `${warning} (line ${statement.span.start.line})`
+        this.warnings.push(located)
+        return { ...planned, warning: located }
+      }
       case 'reset':
         if (statement.key === undefined) this.options.clear()
         else this.options.delete(statement.key)

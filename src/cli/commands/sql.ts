@@ -44,6 +44,7 @@ export function registerSqlCommands(program: Command): void {
       const script = await readFile(file, 'utf8')
       const session = new SqlSession({ resolver, options: parseSets(options.set) })
       const plans = (await session.planScript(script)).flatMap((statement) => planOf(statement))
+      printWarnings(session.warnings)
       if (plans.length === 0) throw new Error(`${file} has no query or INSERT to explain`)
       process.stdout.write(`${plans.map((plan) => explain(plan)).join('\n\n')}\n`)
     }),
@@ -56,7 +57,8 @@ export function registerSqlCommands(program: Command): void {
   ).action((file: string, options: RunOptions) =>
     withCatalog(options, async (resolver) => {
       const script = await readFile(file, 'utf8')
-      const { statements, errors } = await validateScript(script, resolver, parseSets(options.set))
+      const { statements, errors, warnings } = await validateScript(script, resolver, parseSets(options.set))
+      printWarnings(warnings)
       if (errors.length > 0) {
         process.stderr.write(`${errors.join('\n\n')}\n${file}: ${errors.length} error(s)\n`)
         process.exitCode = 1
@@ -99,6 +101,11 @@ function withCatalog(
   })
 }
 
+/** Options the script sets that Weir ignores: on stderr, so that ignoring them is never silent. */
+function printWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`)
+}
+
 function planOf(statement: PlannedStatement): LogicalPlan[] {
   return statement.kind === 'query' || statement.kind === 'insert' || statement.kind === 'explain'
     ? [statement.plan]
@@ -113,7 +120,7 @@ async function runWithProgress(
 ): Promise<void> {
   // Planned once up front: the catalog opens only if the script reads or writes its tables, and only then
   // do connectors get its schemas (a context that worker threads of a parallel job cannot take).
-  await planJob({ script, resolver, sets })
+  printWarnings((await planJob({ script, resolver, sets })).warnings)
   const connectorContext = await resolver.connectorContext()
   const controller = new AbortController()
   const cancel = (): void => controller.abort()

@@ -100,7 +100,35 @@ export function bindInsert(binder: QueryBinder, insert: InsertStatement): SinkNo
   })
   const names = writable.map((position) => table.columns[position]!.name)
   const input = isPassThrough(exprs, produced.length) ? query.node : plan.project(query.node, exprs, names)
-  return plan.sink(input, table, writable, sinkOptions(table, insert))
+  const options = sinkOptions(table, insert)
+  checkDeliveryGuarantee(table, options, insert.target.span)
+  return plan.sink(input, table, writable, options)
+}
+
+/**
+ * Exactly-once Kafka delivery commits a sink's transactions when a checkpoint completes. The embedded engine
+ * takes no checkpoints yet, so the transactions would never commit and `read_committed` readers would see
+ * nothing: refuse it (and its transaction id prefix) rather than write invisible records.
+ */
+function checkDeliveryGuarantee(
+  table: ResolvedTable,
+  options: Readonly<Record<string, string>>,
+  span: SourceSpan,
+): void {
+  const guarantee = options['sink.delivery-guarantee']?.toLowerCase()
+  const fix = "use 'sink.delivery-guarantee' = 'at-least-once' (the default) until checkpoints are available"
+  if (guarantee === 'exactly-once')
+    invalid(
+      span,
+      `${table.name} asks for 'sink.delivery-guarantee' = 'exactly-once', which needs checkpointing, and the embedded engine does not checkpoint yet (its transactions would never commit)`,
+      fix,
+    )
+  if (options['sink.transactional-id-prefix'] !== undefined)
+    invalid(
+      span,
+      `${table.name} sets 'sink.transactional-id-prefix', which only exactly-once delivery uses, and that needs checkpointing, which the embedded engine does not do yet`,
+      `remove the option and ${fix.slice(0, 1).toLowerCase()}${fix.slice(1)}`,
+    )
 }
 
 function isPassThrough(exprs: readonly BoundExpr[], width: number): boolean {

@@ -17,6 +17,8 @@ export interface PlannedJob {
    * these tables, so that every subtask sees the same catalog snapshot and builds the same plan.
    */
   readonly resolvedTables: Readonly<Record<string, ResolvedTable>>
+  /** Options the script sets that Weir ignores (Flink runtime tuning), for the caller to show. */
+  readonly warnings: readonly string[]
 }
 
 export interface PlanJobOptions {
@@ -51,6 +53,7 @@ export async function planJob(options: PlanJobOptions): Promise<PlannedJob> {
     inserts: reuseSourcesOfJob(inserts),
     queries,
     resolvedTables: Object.fromEntries(recorder.resolved),
+    warnings: session.warnings,
   }
 }
 

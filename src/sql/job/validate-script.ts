@@ -8,6 +8,8 @@ export interface ScriptValidation {
   readonly statements: number
   /** Each problem as a terminal would show it: the message, and for SQL errors the line with a caret. */
   readonly errors: readonly string[]
+  /** Options Weir accepts but ignores (Flink runtime tuning), each naming the option. */
+  readonly warnings: readonly string[]
 }
 
 /**
@@ -24,10 +26,15 @@ export async function validateScript(
   try {
     statements = parseScript(script)
   } catch (error) {
-    return { statements: 0, errors: [describe(error, script)] }
+    return { statements: 0, errors: [describe(error, script)], warnings: [] }
   }
-  const session = new SqlSession({ resolver, options: { ...sets } })
   const errors: string[] = []
+  let session: SqlSession
+  try {
+    session = new SqlSession({ resolver, options: { ...sets } })
+  } catch (error) {
+    return { statements: statements.length, errors: [describe(error, script)], warnings: [] }
+  }
   for (const statement of statements) {
     try {
       await session.plan(statement)
@@ -35,7 +42,7 @@ export async function validateScript(
       errors.push(describe(error, script))
     }
   }
-  return { statements: statements.length, errors }
+  return { statements: statements.length, errors, warnings: session.warnings }
 }
 
 function describe(error: unknown, script: string): string {
