@@ -50,6 +50,12 @@ export function parseSchema(
     return providerFor(type).parse(sourceText(type, text), references)
   } catch (error) {
     if (error instanceof InvalidSchemaError) throw invalidSchema(error.message)
+    if (error instanceof RangeError) {
+      // The parsers recurse along the schema's nesting; only a pathological schema nests deep enough to exhaust the stack.
+      throw invalidSchema(
+        `Invalid ${type} schema: it nests too deeply to process (${error.message}). Flatten it: real schemas nest tens of levels, not thousands.`,
+      )
+    }
     // The parsers are meant to throw InvalidSchemaError only; anything else is still the input's fault.
     throw invalidSchema(`Invalid ${type} schema: ${error instanceof Error ? error.message : String(error)}`)
   }

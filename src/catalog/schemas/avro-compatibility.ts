@@ -55,6 +55,7 @@ class AvroResolution {
    */
   private readonly memo = new Map<AvroNode, Map<AvroNode, { path: string; findings: Incompatibility[] }>>()
   private readonly budget: WorkBudget
+  private readonly positions = new Map<AvroRecord, ReadonlyMap<string, number>>()
 
   constructor(roles: SchemaRoles, budget: WorkBudget) {
     this.roles = roles
@@ -148,10 +149,14 @@ class AvroResolution {
 
   private checkRecord(reader: AvroRecord, writer: AvroRecord, path: string): Incompatibility[] {
     const findings = this.checkName(reader, writer, path)
+    const writerPositions = this.fieldPositions(writer)
     for (const [index, readerField] of reader.fields.entries()) {
-      const writerField = writer.fields.find(
-        (candidate) => candidate.name === readerField.name || readerField.aliases.includes(candidate.name),
-      )
+      // The first writer field, in writer order, named like the reader field or one of its aliases.
+      let position = writerPositions.get(readerField.name) ?? Number.POSITIVE_INFINITY
+      for (const alias of readerField.aliases) {
+        position = Math.min(position, writerPositions.get(alias) ?? Number.POSITIVE_INFINITY)
+      }
+      const writerField = Number.isFinite(position) ? writer.fields[position] : undefined
       const fieldPath = childPath(childPath(path, 'fields'), index)
       if (writerField !== undefined) {
         findings.push(...this.check(readerField.type, writerField.type, childPath(fieldPath, 'type')))
@@ -167,9 +172,24 @@ class AvroResolution {
     return findings
   }
 
+  /** Field name → position, per record: searching the writer's fields for each reader field was quadratic. */
+  private fieldPositions(record: AvroRecord): ReadonlyMap<string, number> {
+    let positions = this.positions.get(record)
+    if (positions === undefined) {
+      const byName = new Map<string, number>()
+      for (const [index, field] of record.fields.entries()) {
+        if (!byName.has(field.name)) byName.set(field.name, index)
+      }
+      this.positions.set(record, byName)
+      positions = byName
+    }
+    return positions
+  }
+
   private checkEnum(reader: AvroEnum, writer: AvroEnum, path: string): Incompatibility[] {
     const findings = this.checkName(reader, writer, path)
-    const missing = writer.symbols.filter((symbol) => !reader.symbols.includes(symbol))
+    const readerSymbols = new Set(reader.symbols)
+    const missing = writer.symbols.filter((symbol) => !readerSymbols.has(symbol))
     // A reader default catches every symbol it does not know (Avro 1.9+).
     if (missing.length > 0 && reader.default === undefined) {
       const location = childPath(path, 'symbols')

@@ -8,6 +8,7 @@ import type { INamespace, ReflectionObject, Root, Type } from 'protobufjs'
 import protobuf from 'protobufjs'
 import descriptorJson from 'protobufjs/google/protobuf/descriptor.json' with { type: 'json' }
 import { positionAt } from './json-text.ts'
+import { checkProtoSize } from './protobuf-limits.ts'
 import { renderProtoFile } from './protobuf-render.ts'
 import { InvalidSchemaError, type ParsedSchemaBase, type SchemaTextPosition } from './types.ts'
 
@@ -92,6 +93,7 @@ interface ParsedProtoText {
 }
 
 function parseProtoText(text: string, root: Root): ParsedProtoText {
+  checkProtoSize(text)
   try {
     const parsed = protobuf.parse(text, root, PARSE_OPTIONS)
     return {
