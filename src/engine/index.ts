@@ -3,7 +3,7 @@ export type { AggregateFunction, RetractOptions } from './aggregates/aggregate-f
 export { type AggregateCall, Aggregator } from './aggregates/aggregator.ts'
 export { approxCountDistinct } from './aggregates/approx-count-distinct.ts'
 export { countDistinct } from './aggregates/count-distinct.ts'
-export { type AverageOptions, avg, count, sum } from './aggregates/count-sum-avg.ts'
+export { type AverageOptions, avg, count, type SumOptions, sum } from './aggregates/count-sum-avg.ts'
 export { firstValue, lastValue } from './aggregates/first-last-value.ts'
 export { max, min } from './aggregates/min-max.ts'
 export { BatchBuilder } from './batch-builder.ts'
@@ -24,6 +24,16 @@ export {
 } from './grouping/grouping.ts'
 export { type KeyEncoder, keyEncoder } from './grouping/key-encoder.ts'
 export { hashStateKey } from './hash/value-hash.ts'
+export {
+  INT64_MAX,
+  INT64_MIN,
+  type Int64,
+  isInt64,
+  normaliseInt64,
+  parseInt64,
+  toInt64,
+  wrapInt64,
+} from './int64.ts'
 export { CollectSink } from './memory/collect-sink.ts'
 export { MemorySource } from './memory/memory-source.ts'
 export {

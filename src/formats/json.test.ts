@@ -67,7 +67,9 @@ describe('JsonCodec', () => {
     const error = formatErrorOf(() => codec.encode({ ...order, id: 'seven' }))
     expect(error.name).toBe('EncodeError')
     expect(error.reason).toBe('SCHEMA_VALIDATION')
-    expect(formatErrorOf(() => JsonCodec.schemaless.encode({ id: 1n })).reason).toBe('INVALID_JSON')
+    const circular: Record<string, unknown> = { id: 1 }
+    circular.self = circular
+    expect(formatErrorOf(() => JsonCodec.schemaless.encode(circular)).reason).toBe('INVALID_JSON')
     expect(formatErrorOf(() => JsonCodec.schemaless.encode(undefined)).reason).toBe('INVALID_JSON')
   })
 

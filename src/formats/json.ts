@@ -1,13 +1,14 @@
 /**
  * UTF-8 JSON payloads, validated with ajv when a JSON Schema is given (draft-07 unless `$schema` names
- * 2019-09 or 2020-12; `format` keywords are not checked). Values are what JSON.parse returns: numbers past
- * 2^53 lose precision, as in any JavaScript JSON reader.
+ * 2019-09 or 2020-12; `format` keywords are not checked). Values are what JSON.parse returns, except that
+ * integers beyond 2^53 are exact bigints (json-exact.ts); encoding writes bigints as exact JSON numbers.
  */
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Ajv2019 } from 'ajv/dist/2019.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { Codec } from './codec.ts'
 import { DecodeError, EncodeError, errorMessage, fieldPath } from './errors.ts'
+import { hasLongInteger, parseJsonExactly, stringifyJson } from './json-exact.ts'
 
 /** Fatal: invalid UTF-8 must fail rather than turn into U+FFFD and pass validation. */
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -52,13 +53,18 @@ export class JsonCodec implements Codec<unknown> {
       )
     }
     let value: unknown
+    let checked: unknown
     try {
-      value = JSON.parse(utf8.decode(bytes))
+      const text = utf8.decode(bytes)
+      const exact = hasLongInteger(text)
+      value = exact ? parseJsonExactly(text) : JSON.parse(text)
+      // ajv's "integer" refuses bigints: the schema sees the numbers JSON.parse gives, the caller exact ones.
+      checked = exact && this.validate !== undefined ? JSON.parse(text) : value
     } catch (error) {
       const what = error instanceof SyntaxError ? 'is not JSON' : 'is not valid UTF-8'
       throw new DecodeError('INVALID_JSON', `Payload ${what}: ${errorMessage(error)}.`, {}, error)
     }
-    const violation = this.violation(value)
+    const violation = this.violation(checked)
     if (violation !== undefined) {
       throw new DecodeError('SCHEMA_VALIDATION', violation.description, { path: violation.path })
     }
@@ -66,13 +72,9 @@ export class JsonCodec implements Codec<unknown> {
   }
 
   encode(value: unknown): Buffer {
-    const violation = this.violation(value)
-    if (violation !== undefined) {
-      throw new EncodeError('SCHEMA_VALIDATION', violation.description, { path: violation.path })
-    }
     let text: string | undefined
     try {
-      text = JSON.stringify(value)
+      text = stringifyJson(value)
     } catch (error) {
       throw new EncodeError(
         'INVALID_JSON',
@@ -83,6 +85,13 @@ export class JsonCodec implements Codec<unknown> {
     }
     if (text === undefined) {
       throw new EncodeError('INVALID_JSON', `A ${typeof value} cannot be written as JSON.`)
+    }
+    if (this.validate !== undefined) {
+      // ajv's "integer" refuses bigints: validate what a JSON.parse reader sees of the text written.
+      const violation = this.violation(hasLongInteger(text) ? JSON.parse(text) : value)
+      if (violation !== undefined) {
+        throw new EncodeError('SCHEMA_VALIDATION', violation.description, { path: violation.path })
+      }
     }
     return Buffer.from(text, 'utf8')
   }

@@ -1,4 +1,5 @@
 import type { Row } from '../../engine/index.ts'
+import { parseJson, stringifyJson } from '../../formats/json-exact.ts'
 import { formatCsvLine, parseCsvLine } from './csv.ts'
 import { ConnectorOptionError, type ConnectorOptions } from './options.ts'
 import { coerceValue, objectFromRow, outputValue, rowFromObject, ValueError } from './sql-values.ts'
@@ -45,13 +46,14 @@ export function textRowFormat(
 function jsonRows(columns: readonly ConnectorColumn[], lenient: boolean): RowFormat {
   return {
     decode(bytes) {
-      const value: unknown = JSON.parse(utf8.decode(bytes))
+      // Exact: integers beyond 2^53 are bigints, as BIGINT columns hold them.
+      const value: unknown = parseJson(utf8.decode(bytes))
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ValueError(`expected a JSON object, got ${JSON.stringify(value)}`)
       }
       return rowFromObject(value as Record<string, unknown>, columns, lenient)
     },
-    encode: (row) => Buffer.from(JSON.stringify(objectFromRow(row, columns))),
+    encode: (row) => Buffer.from(stringifyJson(objectFromRow(row, columns)) ?? 'null'),
   }
 }
 

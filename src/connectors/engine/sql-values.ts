@@ -1,4 +1,4 @@
-import type { Row } from '../../engine/index.ts'
+import { INT64_MAX, INT64_MIN, type Int64, normaliseInt64, parseInt64, type Row } from '../../engine/index.ts'
 import type { ConnectorColumn } from './table.ts'
 
 /**
@@ -107,10 +107,16 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
   if (value === null || value === undefined) return null
   switch (familyOf(column.type)) {
     case 'integer': {
-      // Avro longs beyond 2^53 arrive as bigint and stay exact.
-      if (typeof value === 'bigint') return value
+      // Longs beyond 2^53 (Avro, Protobuf, JSON, CSV text) stay exact as bigints, in the engine's normal form.
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value
+      if (typeof value === 'bigint') return fitInt64(value, column)
+      if (typeof value === 'string') {
+        const exact = parseInt64(value.trim())
+        if (exact !== undefined) return exact
+      }
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-      return typeof number === 'number' && Number.isInteger(number) ? number : unfit(value, column)
+      if (typeof number !== 'number' || !Number.isInteger(number)) return unfit(value, column)
+      return Number.isSafeInteger(number) ? number : fitInt64(BigInt(number), column)
     }
     case 'double': {
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
@@ -136,14 +142,21 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
   }
 }
 
-function unfit(value: unknown, column: ConnectorColumn): never {
-  throw new ValueError(`column '${column.name}' (${column.type}) cannot hold ${JSON.stringify(value)}`)
+function fitInt64(value: bigint, column: ConnectorColumn): Int64 {
+  return value >= INT64_MIN && value <= INT64_MAX ? normaliseInt64(value) : unfit(value, column)
 }
 
-/** The value as text formats write it: timestamps in Flink's default form, everything else as is. */
+function unfit(value: unknown, column: ConnectorColumn): never {
+  const text = typeof value === 'bigint' ? value.toString() : JSON.stringify(value)
+  throw new ValueError(`column '${column.name}' (${column.type}) cannot hold ${text}`)
+}
+
+/**
+ * The value as text formats write it: timestamps in Flink's default form, everything else as is (a BIGINT
+ * beyond 2^53 stays a bigint; the JSON and CSV writers print its digits).
+ */
 export function outputValue(value: unknown, column: ConnectorColumn): unknown {
   if (typeof value === 'number' && familyOf(column.type) === 'timestamp') return formatTimestamp(value)
-  if (typeof value === 'bigint') return Number(value)
   return value
 }
 

@@ -1,4 +1,4 @@
-import type { Row } from '../../engine/index.ts'
+import { isInt64, type Row } from '../../engine/index.ts'
 import type { LogicalType } from '../../sql/types/logical-type.ts'
 import { parseLogicalType } from '../../sql/types/type-from-spec.ts'
 import { coerceValue, ValueError } from './sql-values.ts'
@@ -20,8 +20,6 @@ export interface StructuredRows {
 export interface StructuredRowOptions {
   /** Leave null fields out of written records (JSON Schema: an absent property, not a null one). */
   readonly omitNulls?: boolean
-  /** Write BIGINTs beyond 2^53 as numbers (JSON has no bigint). */
-  readonly numbersOnly?: boolean
 }
 
 export function structuredRows(
@@ -86,8 +84,8 @@ function reader(type: LogicalType, path: string): Convert {
   }
 }
 
-const isInteger = (value: unknown): boolean =>
-  (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'
+/** Integers in the engine's int64 normal form (a safe number or a bigint beyond); others are coerced. */
+const isInteger = (value: unknown): boolean => isInt64(value)
 const isNumber = (value: unknown): boolean => typeof value === 'number' && !Number.isNaN(value)
 const isString = (value: unknown): boolean => typeof value === 'string'
 
@@ -132,9 +130,8 @@ function writer(type: LogicalType, options: StructuredRowOptions): Convert {
           : (value ?? null)
     }
     default:
-      return options.numbersOnly === true
-        ? (value) => (typeof value === 'bigint' ? Number(value) : (value ?? null))
-        : (value) => value ?? null
+      // BIGINTs beyond 2^53 stay bigints: every codec writes them exactly (JSON too, see formats/json-exact.ts).
+      return (value) => value ?? null
   }
 }
 

@@ -1,3 +1,4 @@
+import { type Int64, wrapInt64 } from '../int64.ts'
 import type { AggregateFunction, PartialCodec } from './aggregate-function.ts'
 
 interface Counter {
@@ -26,7 +27,10 @@ export function count(): AggregateFunction<Counter> {
 
 /**
  * SUM keeps a double for numbers and switches to exact bigint addition for bigint inputs (BIGINT values beyond
- * 2^53 arrive as bigints). The count of values makes SUM of no values null, also after retractions.
+ * 2^53 arrive as bigints). Over integers (`integerBits`), a number sum that would leave the safe range moves
+ * into the bigint part instead of rounding, so the total is exact; it wraps to the result type's bits only
+ * when read, which equals Java's wrapping addition at every step (also across retractions: addition modulo
+ * 2^n is a group). The count of values makes SUM of no values null, also after retractions.
  */
 interface Summation {
   sum: number
@@ -34,9 +38,25 @@ interface Summation {
   count: number
 }
 
+const SAFE_MAX = Number.MAX_SAFE_INTEGER
+
 function addTo(acc: Summation, value: unknown, sign: 1 | -1): void {
   if (typeof value === 'number') acc.sum += sign * value
   else if (typeof value === 'bigint') acc.exact = (acc.exact ?? 0n) + (sign === 1 ? value : -value)
+  else throw new TypeError(`SUM/AVG of a non-numeric value (${typeof value})`)
+  acc.count += sign
+}
+
+function addIntegerTo(acc: Summation, value: unknown, sign: 1 | -1): void {
+  if (typeof value === 'number') {
+    const next = acc.sum + sign * value
+    // Both operands are safe integers: a result within the safe range is exact (see int64-arithmetic.ts).
+    if (next <= SAFE_MAX && next >= -SAFE_MAX) acc.sum = next
+    else {
+      acc.exact = (acc.exact ?? 0n) + BigInt(acc.sum) + BigInt(sign * value)
+      acc.sum = 0
+    }
+  } else if (typeof value === 'bigint') acc.exact = (acc.exact ?? 0n) + (sign === 1 ? value : -value)
   else throw new TypeError(`SUM/AVG of a non-numeric value (${typeof value})`)
   acc.count += sign
 }
@@ -47,8 +67,25 @@ function mergeSums(target: Summation, source: Summation): void {
   target.count += source.count
 }
 
+function mergeIntegerSums(target: Summation, source: Summation): void {
+  // addIntegerTo counts the partial sum as one value; the source's count replaces that one.
+  addIntegerTo(target, source.sum, 1)
+  if (source.exact !== null) target.exact = (target.exact ?? 0n) + source.exact
+  target.count += source.count - 1
+}
+
 function total(acc: Summation): number | bigint {
   return acc.exact === null ? acc.sum : acc.exact + BigInt(acc.sum)
+}
+
+/** The exact integer total wrapped to `bits` like Java's int/long, in the engine's int64 normal form. */
+function wrappedTotal(acc: Summation, bits: IntegerBits): Int64 {
+  if (acc.exact === null) {
+    if (bits === 64) return acc.sum
+    return acc.sum | 0
+  }
+  const exact = acc.exact + BigInt(acc.sum)
+  return bits === 64 ? wrapInt64(exact) : Number(BigInt.asIntN(32, exact))
 }
 
 const createSummation = (): Summation => ({ sum: 0, exact: null, count: 0 })
@@ -62,7 +99,28 @@ const summationPartial: PartialCodec<Summation> = {
   },
 }
 
-export function sum(): AggregateFunction<Summation> {
+/** Integer SUMs wrap like Java: 32 bits for an INT result, 64 for BIGINT. */
+export type IntegerBits = 32 | 64
+
+export interface SumOptions {
+  /** Sum integers exactly and wrap the result to these bits (Flink's SUM over TINYINT…BIGINT). */
+  readonly integerBits?: IntegerBits
+}
+
+export function sum(options: SumOptions = {}): AggregateFunction<Summation> {
+  const bits = options.integerBits
+  if (bits !== undefined) {
+    return {
+      name: 'SUM',
+      retractable: true,
+      create: createSummation,
+      add: (acc, value) => addIntegerTo(acc, value, 1),
+      retract: (acc, value) => addIntegerTo(acc, value, -1),
+      merge: mergeIntegerSums,
+      getValue: (acc) => (acc.count === 0 ? null : wrappedTotal(acc, bits)),
+      partial: summationPartial,
+    }
+  }
   return {
     name: 'SUM',
     retractable: true,
@@ -76,7 +134,10 @@ export function sum(): AggregateFunction<Summation> {
 }
 
 export interface AverageOptions {
-  /** AVG over an integer column is an integer in Flink (truncated toward zero); over DOUBLE it is a double. */
+  /**
+   * AVG over an integer column is an integer in Flink (the sum divided by the count, truncated toward zero);
+   * over DOUBLE it is a double. Integer averages are computed exactly.
+   */
   readonly integerResult?: boolean
 }
 
@@ -86,13 +147,19 @@ export function avg(options: AverageOptions = {}): AggregateFunction<Summation> 
     name: 'AVG',
     retractable: true,
     create: createSummation,
-    add: (acc, value) => addTo(acc, value, 1),
-    retract: (acc, value) => addTo(acc, value, -1),
-    merge: mergeSums,
+    add: integerResult ? (acc, value) => addIntegerTo(acc, value, 1) : (acc, value) => addTo(acc, value, 1),
+    retract: integerResult
+      ? (acc, value) => addIntegerTo(acc, value, -1)
+      : (acc, value) => addTo(acc, value, -1),
+    merge: integerResult ? mergeIntegerSums : mergeSums,
     getValue: (acc) => {
       if (acc.count === 0) return null
-      const mean = Number(total(acc)) / acc.count
-      return integerResult ? Math.trunc(mean) : mean
+      if (integerResult) {
+        // Safe integers divide exactly in doubles once truncated (int64-arithmetic.ts); beyond, in bigint.
+        if (acc.exact === null) return Math.trunc(acc.sum / acc.count) + 0
+        return wrapInt64((acc.exact + BigInt(acc.sum)) / BigInt(acc.count))
+      }
+      return Number(total(acc)) / acc.count
     },
     partial: summationPartial,
   }

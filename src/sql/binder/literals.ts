@@ -1,3 +1,4 @@
+import { normaliseInt64 } from '../../engine/int64.ts'
 import { invalid } from '../errors.ts'
 import { type Literal, literal } from '../expr/bound-expr.ts'
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from '../functions/runtime/calendar.ts'
@@ -43,14 +44,8 @@ function numericLiteral(ast: NumericLiteral): Literal {
   if (ast.form === 'integer') {
     const magnitude = BigInt(ast.text)
     if (magnitude <= BigInt(INT_MAX)) return literal(value, types.int(false))
-    if (magnitude <= BIGINT_LIMIT) {
-      if (!Number.isSafeInteger(value))
-        invalid(
-          ast.span,
-          `integer literal ${ast.text} is beyond 2^53, which BIGINT values in Weir represent exactly`,
-        )
-      return literal(value, types.bigint(false))
-    }
+    // Beyond 2^53 a BIGINT is a bigint at run time (engine/int64.ts), so the literal keeps every digit.
+    if (magnitude <= BIGINT_LIMIT) return literal(normaliseInt64(magnitude), types.bigint(false))
   }
   const [whole = '', fraction = ''] = ast.text.replace(/^0+(?=\d)/, '').split('.')
   const precision = Math.max(1, whole.replace(/^0+/, '').length + fraction.length)

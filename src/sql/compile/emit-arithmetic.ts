@@ -1,6 +1,15 @@
 import { SqlRuntimeError } from '../errors.ts'
 import type { Call } from '../expr/bound-expr.ts'
 import { addMonths, MS_PER_DAY } from '../functions/runtime/calendar.ts'
+import {
+  addInt64,
+  divideInt64,
+  int64ToDouble,
+  multiplyInt64,
+  negateInt64,
+  remainderInt64,
+  subtractInt64,
+} from '../functions/runtime/int64-arithmetic.ts'
 import { divideIntegers, integerRemainder, roundHalfUp } from '../functions/runtime/numbers.ts'
 import { toInstant, toLocal } from '../functions/runtime/time-zone.ts'
 import { isDatetime, isInterval, type LogicalType } from '../types/logical-type.ts'
@@ -33,9 +42,8 @@ function numericSource(
       return `((${value} << ${shift}) >> ${shift})`
     }
     case 'BIGINT':
-      if (op === '/') return `${gen.constant(divideIntegers)}(${left}, ${right})`
-      if (op === '%') return `${gen.constant(integerRemainder)}(${left}, ${right})`
-      return `(${left} ${op} ${right})`
+      // Exact over the whole 64-bit range, wrapping like Java's long (see int64-arithmetic.ts).
+      return `${gen.constant(INT64_OPERATIONS[op as keyof typeof INT64_OPERATIONS])}(${left}, ${right})`
     case 'DECIMAL':
       if (op === '/')
         return `${gen.constant(roundHalfUp)}(${gen.constant(divideDecimal)}(${left}, ${right}), ${type.scale})`
@@ -60,7 +68,32 @@ function arithmetic(gen: ExpressionCodegen, call: Call): string {
         : (l: string, r: string) => `(${l} ${call.op} ${r})`
     return gen.strict(call.args, ([l, r]) => source(l!, r!))
   }
-  return gen.strict(call.args, ([l, r]) => numericSource(gen, call.op, call.type, l!, r!))
+  return gen.strict(call.args, ([l, r]) =>
+    numericSource(
+      gen,
+      call.op,
+      call.type,
+      asDouble(gen, left.type, call.type, l!),
+      asDouble(gen, right.type, call.type, r!),
+    ),
+  )
+}
+
+const INT64_OPERATIONS = {
+  '+': addInt64,
+  '-': subtractInt64,
+  '*': multiplyInt64,
+  '/': divideInt64,
+  '%': remainderInt64,
+} as const
+
+/**
+ * A BIGINT operand of DOUBLE/FLOAT/DECIMAL arithmetic (the binder does not cast numeric operands) as a double:
+ * BIGINTs beyond 2^53 are bigints, which JS refuses to mix with numbers.
+ */
+function asDouble(gen: ExpressionCodegen, operand: LogicalType, result: LogicalType, value: string): string {
+  if (operand.kind !== 'BIGINT' || result.kind === 'BIGINT') return value
+  return `${gen.constant(int64ToDouble)}(${value})`
 }
 
 /** datetime ± interval and interval + datetime; month intervals move along the calendar in local time. */
@@ -110,6 +143,7 @@ function intervalShift(
 
 function negate(gen: ExpressionCodegen, call: Call): string {
   const kind = call.type.kind
+  if (kind === 'BIGINT') return gen.strict(call.args, ([value]) => `${gen.constant(negateInt64)}(${value})`)
   return gen.strict(call.args, ([value]) => (kind === 'INT' ? `((-${value}) | 0)` : `(-${value})`))
 }
 

@@ -1,6 +1,6 @@
 import { valuesEqual } from '../../engine/rows.ts'
 import type { BoundExpr, Call } from '../expr/bound-expr.ts'
-import { isBinary, type LogicalType } from '../types/logical-type.ts'
+import { isBinary, isNumeric, type LogicalType } from '../types/logical-type.ts'
 import type { CallEmitter, ExpressionCodegen } from './codegen.ts'
 
 /** Values JS compares correctly with ===, < and friends: numbers, strings, booleans. */
@@ -50,7 +50,23 @@ export function emitEquals(
 
 function comparison(gen: ExpressionCodegen, call: Call): string {
   const type = call.args[0]!.type.kind === 'NULL' ? call.args[1]!.type : call.args[0]!.type
+  if (mixesBigint(call.args[0]!.type, call.args[1]!.type)) {
+    // Numeric operands are not cast to a common type; a BIGINT beyond 2^53 is a bigint, which `===` never
+    // finds equal to a number, while `==` (and `<`) compare a bigint with a number by mathematical value.
+    const looseOp = call.op === '=' ? '==' : call.op === '<>' ? '!=' : call.op
+    return gen.strict(call.args, ([left, right]) => `${left} ${looseOp} ${right}`)
+  }
   return gen.strict(call.args, ([left, right]) => comparisonSource(gen, type, call.op, left!, right!))
+}
+
+/** A BIGINT compared with another numeric type (INT, DOUBLE, DECIMAL): numbers meet bigints. */
+function mixesBigint(left: LogicalType, right: LogicalType): boolean {
+  return (
+    left.kind !== right.kind &&
+    (left.kind === 'BIGINT' || right.kind === 'BIGINT') &&
+    isNumeric(left) &&
+    isNumeric(right)
+  )
 }
 
 /** IS [NOT] DISTINCT FROM: equality where NULL equals NULL; never NULL itself. */

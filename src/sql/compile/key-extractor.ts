@@ -14,8 +14,10 @@ export interface KeyField {
  * A generated extractor of the GROUP BY / PARTITION BY key of a row, producing exactly the keys of the engine's
  * `keyEncoder` (so state written by either is found by the other):
  *
- * - one numeric (INT, BIGINT, DOUBLE, DATE, TIMESTAMP …) or string column: the value itself, no allocation;
+ * - one numeric (INT, BIGINT, DOUBLE, DATE, TIMESTAMP …) or string column: the value itself, no allocation
+ *   (a BIGINT beyond 2^53, a bigint at run time, is the string `b<digits>;`);
  * - several columns: one string concatenating a self-delimiting encoding of each value, `d<number>;` for numbers,
+ *   `b<digits>;` for bigints,
  *   `s<length>:<text>` for strings (the length prefix, not a separator, keeps `('a|b','c')` apart from
  *   `('a','b|c')` whatever characters the strings hold), `t`/`f` for booleans and `n` for NULL.
  *
@@ -34,15 +36,20 @@ export function compileKeyExtractor(
     const columns = fields.map((field) => field.index)
     return { fn: keyEncoder(columns), source: `engine keyEncoder([${columns.join(', ')}])` }
   }
-  if (!composite)
+  if (!composite) {
+    // A BIGINT beyond 2^53 is a bigint; state keys are strings or numbers, so it is tagged like keyEncoder does.
+    const bigint = fields[0]!.type.kind === 'BIGINT' ? ` : typeof v === 'bigint' ? 'b' + v + ';'` : ''
     return gen.instantiate(
-      `function key(row) {\n  const v = row[${fields[0]!.index}]\n  return v === undefined ? null : v\n}`,
+      `function key(row) {\n  const v = row[${fields[0]!.index}]\n  return v === undefined ? null${bigint} : v\n}`,
     )
+  }
   const parts = fields.map(({ index, type }) => {
     const v = `c${index}`
     gen.line(`const ${v} = row[${index}]`)
     if (isCharacter(type)) return `(${v} == null ? 'n' : 's' + ${v}.length + ':' + ${v})`
     if (type.kind === 'BOOLEAN') return `(${v} == null ? 'n' : ${v} ? 't' : 'f')`
+    if (type.kind === 'BIGINT')
+      return `(${v} == null ? 'n' : (typeof ${v} === 'bigint' ? 'b' : 'd') + ${v} + ';')`
     return `(${v} == null ? 'n' : 'd' + ${v} + ';')`
   })
   return gen.instantiate(

@@ -9,6 +9,7 @@ import {
   lastValue,
   max,
   min,
+  type SumOptions,
   sum,
 } from '../../engine/index.ts'
 import type { AggregateCall } from '../plan/nodes.ts'
@@ -49,9 +50,9 @@ function aggregateFunction(call: AggregateCall, retractable: boolean): Aggregate
     case 'COUNT':
       return erase(count())
     case 'SUM':
-      return erase(sum())
+      return erase(sum(sumOptions(call)))
     case 'SUM0':
-      return erase(sumOrZero())
+      return erase(sumOrZero(call))
     case 'AVG':
       return erase(avg({ integerResult: isInteger(call.type) }))
     case 'MIN':
@@ -70,9 +71,16 @@ function aggregateFunction(call: AggregateCall, retractable: boolean): Aggregate
 }
 
 /** SUM0, the split-distinct rewrite's final SUM: 0 instead of NULL over no rows. */
-function sumOrZero(): AggregateFunction<unknown> {
-  const inner = erase(sum())
+function sumOrZero(call: AggregateCall): AggregateFunction<unknown> {
+  const inner = erase(sum(sumOptions(call)))
   return { ...inner, name: 'SUM0', getValue: (accumulator) => inner.getValue(accumulator) ?? 0 }
+}
+
+/** Integer SUMs are exact and wrap at the result type's width like Java (INT: 32 bits, BIGINT: 64). */
+function sumOptions(call: AggregateCall): SumOptions {
+  if (call.type.kind === 'BIGINT') return { integerBits: 64 }
+  if (isInteger(call.type)) return { integerBits: 32 }
+  return {}
 }
 
 /**

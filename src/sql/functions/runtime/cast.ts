@@ -1,3 +1,4 @@
+import type { Int64 } from '../../../engine/int64.ts'
 import { SqlRuntimeError } from '../../errors.ts'
 import {
   isCharacter,
@@ -17,9 +18,11 @@ import {
   MS_PER_SECOND,
   millisOfDay,
 } from './calendar.ts'
+import { doubleToInt64, int64ToDouble } from './int64-arithmetic.ts'
 import {
   javaDoubleText,
   javaFloatText,
+  parseBigint,
   parseBoolean,
   parseDouble,
   parseInteger,
@@ -108,17 +111,27 @@ function toCharacter(from: LogicalType, length: number, zone: TimeZone): CastFun
 function toNumber(from: LogicalType, to: NumericType): CastFunction | undefined {
   if (from.kind === 'BOOLEAN') return (value) => (value ? 1 : 0)
   if (!isNumeric(from)) return undefined
+  // BIGINTs beyond 2^53 are bigints (see engine/int64.ts): they become doubles only where the target is one.
+  const fromBigint = from.kind === 'BIGINT'
   if (to.kind === 'DECIMAL') {
     const { precision, scale } = to
+    if (fromBigint) return (value: Int64) => toDecimal(int64ToDouble(value), precision, scale)
     return (value: number) => toDecimal(value, precision, scale)
   }
-  if (to.kind === 'FLOAT') return from.kind === 'FLOAT' ? undefined : (value: number) => Math.fround(value)
-  if (to.kind === 'DOUBLE') return undefined
+  if (to.kind === 'FLOAT') {
+    if (fromBigint) return (value: Int64) => Math.fround(int64ToDouble(value))
+    return from.kind === 'FLOAT' ? undefined : (value: number) => Math.fround(value)
+  }
+  if (to.kind === 'DOUBLE') return fromBigint ? int64ToDouble : undefined
   const kind = to.kind
   if (isInteger(from)) {
     const narrowing = { TINYINT: 0, SMALLINT: 1, INT: 2, BIGINT: 3 }
-    return narrowing[from.kind] <= narrowing[kind] ? undefined : (value: number) => wrapInteger(value, kind)
+    if (narrowing[from.kind] <= narrowing[kind]) return undefined
+    // Java narrows a long by keeping its low bits; the low 32 bits of a bigint first, then as an int.
+    return (value: Int64) =>
+      wrapInteger(typeof value === 'bigint' ? Number(BigInt.asIntN(32, value)) : value, kind)
   }
+  if (kind === 'BIGINT') return doubleToInt64
   return (value: number) => truncateToInteger(value, kind)
 }
 
@@ -128,11 +141,12 @@ function fromText(to: LogicalType, zone: TimeZone): CastFunction | undefined {
       return (value: string) => parseBoolean(value)
     case 'TINYINT':
     case 'SMALLINT':
-    case 'INT':
-    case 'BIGINT': {
+    case 'INT': {
       const kind = to.kind
       return (value: string) => parseInteger(value, kind)
     }
+    case 'BIGINT':
+      return (value: string) => parseBigint(value)
     case 'FLOAT':
       return (value: string) => Math.fround(parseDouble(value))
     case 'DOUBLE':

@@ -1,3 +1,4 @@
+import { type Int64, parseInt64 } from '../../../engine/int64.ts'
 import { SqlRuntimeError } from '../../errors.ts'
 import type { IntegerKind } from '../../types/logical-type.ts'
 
@@ -95,6 +96,19 @@ export function parseInteger(text: string, kind: IntegerKind): number {
   const [min, max] = INTEGER_RANGES[kind]
   if (value < min || value > max) throw new SqlRuntimeError(`'${text}' is out of range for ${kind}`)
   return value === 0 ? 0 : value
+}
+
+/** A string to BIGINT, exact over the whole 64-bit range: whitespace trimmed, a fraction truncated. */
+export function parseBigint(text: string): Int64 {
+  const trimmed = text.trim()
+  if (!INTEGER_TEXT.test(trimmed)) throw new SqlRuntimeError(`cannot cast '${text}' to BIGINT`)
+  const point = trimmed.indexOf('.')
+  const value = parseInt64(point === -1 ? trimmed : trimmed.slice(0, point))
+  if (value === undefined)
+    throw new SqlRuntimeError(
+      `'${text}' is out of range for BIGINT (-9223372036854775808 to 9223372036854775807); cast to DECIMAL(38, 0) for larger integers`,
+    )
+  return value
 }
 
 const DOUBLE_TEXT = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[dDfF]?$/
