@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
-import { pino } from 'pino'
+import { destination, pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateToken, redactTokens, tokenIdOf } from '../../src/catalog/governance/tokens.ts'
 import { type RunningServer, startServer } from '../../src/server/serve.ts'
@@ -26,7 +26,7 @@ describe('token secrets', () => {
     directory = mkdtempSync(join(tmpdir(), 'weir-token-secrets-'))
     logFile = join(directory, 'server.log')
     // Debug: the level that logs the most, reads and rejected requests included.
-    const logger = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }))
+    const logger = pino({ level: 'debug' }, destination({ dest: logFile, sync: true }))
     server = await startServer({
       database: { inMemory: true },
       host: '127.0.0.1',
@@ -48,6 +48,19 @@ describe('token secrets', () => {
     return JSON.parse(created.out) as { token: string; id: string }
   }
 
+  it('refuses to revoke something that is neither a token id nor a token, saying what to give', async () => {
+    const run = await cli('token', 'revoke', 'not-a-token')
+    expect(run.exitCode).toBe(1)
+    expect(run.err).toMatch(/16 hex digits after weir_.*weir token list/)
+    const direct = await fetch(`${server.url}/api/v1/tokens/not-a-token`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    })
+    expect(direct.status).toBe(400)
+    expect(await direct.json()).toMatchObject({ error: { code: 'invalid_field', field: 'id' } })
+  })
+
+  // Last: it stops the server to read the whole log.
   it('keeps every secret out of the log and the audit trail', async () => {
     expect((await cli('principal', 'create', 'leaky-svc', '--kind', 'service')).exitCode).toBe(0)
     const viaCli = await createToken()
@@ -99,29 +112,6 @@ describe('token secrets', () => {
     expect(records.some((line) => line.includes(`"id":"${viaCli.id}"`))).toBe(true)
     expect(records.some((line) => line.includes(`"id":"weir_${viaUrl.id}_<redacted>"`))).toBe(true)
     expect(records.some((line) => line.includes(`dataset:weir_${inQuery.id}_<redacted>`))).toBe(true)
-  })
-
-  it('refuses to revoke something that is neither a token id nor a token, saying what to give', async () => {
-    const server2 = await startServer({
-      database: { inMemory: true },
-      host: '127.0.0.1',
-      port: 0,
-      logger: pino({ level: 'silent' }) as FastifyBaseLogger,
-      adminToken: ADMIN,
-    })
-    try {
-      const run = await weir('token', 'revoke', 'not-a-token', '--url', server2.url, '--token', ADMIN)
-      expect(run.exitCode).toBe(1)
-      expect(run.err).toMatch(/16 hex digits after weir_.*weir token list/)
-      const direct = await fetch(`${server2.url}/api/v1/tokens/not-a-token`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${ADMIN}` },
-      })
-      expect(direct.status).toBe(400)
-      expect(await direct.json()).toMatchObject({ error: { code: 'invalid_field', field: 'id' } })
-    } finally {
-      await server2.stop()
-    }
   })
 })
 
