@@ -185,6 +185,55 @@ export function auditSuite(label: string, database: () => Promise<CatalogDatabas
       ).toBe(200)
     })
 
+    it('aggregates failed authentications into a few records with the count, and answers 429 past the limit', async () => {
+      // An address of its own (Fastify takes it from the socket), so no other test's failures mix in.
+      const address = '192.0.2.77'
+      const badToken = `weir_${'f'.repeat(16)}_${'B'.repeat(43)}`
+      const statuses: number[] = []
+      for (let i = 0; i < 2000; i++) {
+        const answer = await app.inject({
+          method: 'GET',
+          url: '/api/v1/datasets',
+          remoteAddress: address,
+          headers: { authorization: `Bearer ${badToken}` },
+        })
+        statuses.push(answer.statusCode)
+        if (answer.statusCode === 429) expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0)
+      }
+      expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(100)
+      expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0)
+      expect(statuses.every((status) => status === 401 || status === 429)).toBe(true)
+      const summaries = async () => {
+        const rows: AuditRecord[] = []
+        for await (const record of catalog.governance.exportAudit({ action: 'authenticate' })) {
+          if (record.clientAddress === address) rows.push(record)
+        }
+        return rows
+      }
+      // A valid token from the same address still works while it is limited.
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/v1/datasets',
+            remoteAddress: address,
+            headers: ADMIN_HEADERS,
+          })
+        ).statusCode,
+      ).toBe(200)
+      // Closing the server writes the open window's summary (a timer does it after the window otherwise).
+      const sameCatalog = app
+      app = await buildServer({ catalog, adminToken: ADMIN_TOKEN })
+      await sameCatalog.close()
+      const rows = await summaries()
+      expect(rows.length).toBeGreaterThanOrEqual(2)
+      expect(rows.length).toBeLessThanOrEqual(6)
+      const total = rows.reduce((sum, row) => sum + Number(row.change?.failures), 0)
+      expect(total).toBe(2000)
+      expect(rows.every((row) => row.reason.endsWith('(unknown)'))).toBe(true)
+      expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
+    })
+
     describe('against an anchor', () => {
       let tampered: Catalog
       let server: WeirServer

@@ -18,6 +18,12 @@ import { formatResource, GLOBAL } from '../../catalog/governance/resources.ts'
 import { redactTokensIn } from '../../catalog/governance/tokens.ts'
 import { API_PREFIX } from '../errors.ts'
 import { REGISTRY_CONTENT_TYPE } from '../http.ts'
+import {
+  type AuthFailureAnswer,
+  AuthFailureAudit,
+  type AuthFailureLimits,
+  DEFAULT_AUTH_FAILURE_LIMITS,
+} from './auth-failure-audit.ts'
 import { type Check, ROUTE_TABLE, type RouteContext, type RouteRule, routeKey } from './route-table.ts'
 
 interface Caller {
@@ -47,6 +53,8 @@ export interface EnforcementOptions {
   metrics: CatalogMetrics
   /** Require a token for /metrics too (off by default: scrapers rarely carry one). */
   protectMetrics: boolean
+  /** Aggregation window and rate limit of failed authentications (auth-failure-audit.ts). */
+  authFailureLimits?: AuthFailureLimits
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD'])
@@ -67,6 +75,12 @@ export function registerEnforcement(app: FastifyInstance, options: EnforcementOp
   const { context, metrics } = options
   const governance = context.catalog.governance
   app.decorateRequest('governance', undefined)
+  const authFailures = new AuthFailureAudit(
+    (record) => governance.record(record),
+    options.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS,
+  )
+  // preClose, not onClose: the catalog may close in an onClose hook, and the summaries need it open.
+  app.addHook('preClose', async () => authFailures.close())
 
   app.addHook('onRoute', (route) => {
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
@@ -116,16 +130,12 @@ export function registerEnforcement(app: FastifyInstance, options: EnforcementOp
         : 'unknown'
       : header.problem
     recordAuthFailure(metrics, reason)
-    await governance.record(
-      entry(request, {
-        action: 'authenticate',
-        resource: formatResource(GLOBAL),
-        result: 'denied',
-        reason: `denied: authentication failed (${reason})`,
-        change: null,
-      }),
-    )
-    return refuse(request, reply, 401)
+    const answer = await authFailures.fail({
+      clientAddress: request.ip,
+      reason,
+      requestId: String(request.id),
+    })
+    return answer.status === 401 ? refuse(request, reply, 401) : rateLimited(request, reply, answer)
   })
 
   app.addHook('preHandler', async (request, reply) => {
@@ -207,6 +217,18 @@ function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403)
   }
   if (status === 401) reply.header('www-authenticate', 'Basic realm="weir"')
   return reply.type(REGISTRY_CONTENT_TYPE).send({ error_code: status === 401 ? 40101 : 40301, message })
+}
+
+/** Too many failed authentications from this address: the same shape as a 401, with when to retry. */
+function rateLimited(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: Extract<AuthFailureAnswer, { status: 429 }>,
+): FastifyReply {
+  const message = `Too many failed authentications from this address; retry after ${answer.retryAfterSeconds} s with a valid token`
+  reply.code(429).header('retry-after', String(answer.retryAfterSeconds))
+  if (request.url.startsWith(API_PREFIX)) return reply.send({ error: { code: 'rate_limited', message } })
+  return reply.type(REGISTRY_CONTENT_TYPE).send({ error_code: 42901, message })
 }
 
 function pathParams(request: FastifyRequest): JsonObject {
