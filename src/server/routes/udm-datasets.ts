@@ -118,7 +118,7 @@ export function registerDatasetRoutes(app: FastifyInstance, catalog: Catalog): v
       tags,
       summary: 'Resolve a logical name to its physical locations in an environment',
       description:
-        'Cluster connection properties come with secret references (env:/file:) as written, unless includeSecrets=true and the server allows it (--allow-secrets).',
+        'Cluster connection properties come with secret references (env:/file:) as written, unless includeSecrets=true, the server allows it (--allow-secrets; file: only inside --secrets-dir) and the caller owns the dataset and each of its clusters (cluster:<name>).',
       params: nameParams,
       querystring: {
         type: 'object',
