@@ -119,6 +119,8 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
       return Number.isSafeInteger(number) ? number : fitInt64(BigInt(number), column)
     }
     case 'double': {
+      // An exact JSON reader hands integers beyond 2^53 over as bigints, also in a DOUBLE column.
+      if (typeof value === 'bigint') return Number(value)
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
       return typeof number === 'number' && !Number.isNaN(number) ? number : unfit(value, column)
     }

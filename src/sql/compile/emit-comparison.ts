@@ -1,6 +1,7 @@
 import { valuesEqual } from '../../engine/rows.ts'
 import type { BoundExpr, Call } from '../expr/bound-expr.ts'
-import { isBinary, isNumeric, type LogicalType } from '../types/logical-type.ts'
+import { int64ToDouble } from '../functions/runtime/int64-arithmetic.ts'
+import { isBinary, isInteger, isNumeric, type LogicalType, types } from '../types/logical-type.ts'
 import type { CallEmitter, ExpressionCodegen } from './codegen.ts'
 
 /** Values JS compares correctly with ===, < and friends: numbers, strings, booleans. */
@@ -49,24 +50,33 @@ export function emitEquals(
 }
 
 function comparison(gen: ExpressionCodegen, call: Call): string {
-  const type = call.args[0]!.type.kind === 'NULL' ? call.args[1]!.type : call.args[0]!.type
-  if (mixesBigint(call.args[0]!.type, call.args[1]!.type)) {
-    // Numeric operands are not cast to a common type; a BIGINT beyond 2^53 is a bigint, which `===` never
-    // finds equal to a number, while `==` (and `<`) compare a bigint with a number by mathematical value.
+  const [leftExpr, rightExpr] = call.args as [BoundExpr, BoundExpr]
+  const type = leftExpr.type.kind === 'NULL' ? rightExpr.type : leftExpr.type
+  const mixed = bigintMix(leftExpr.type, rightExpr.type)
+  if (mixed === 'double') {
+    // Numeric operands are not cast to a common type. Like Flink, a BIGINT meets a DOUBLE/FLOAT/DECIMAL (a
+    // double at run time) as a double; beyond 2^53 it is a bigint, which must be converted first.
+    const toDouble = gen.constant(int64ToDouble)
+    const asDouble = (expr: BoundExpr, value: string) =>
+      expr.type.kind === 'BIGINT' ? `${toDouble}(${value})` : value
+    return gen.strict(call.args, ([left, right]) =>
+      comparisonSource(gen, types.double(), call.op, asDouble(leftExpr, left!), asDouble(rightExpr, right!)),
+    )
+  }
+  if (mixed === 'integer') {
+    // A BIGINT and an INT/SMALLINT/TINYINT: `==` and `<` compare a bigint with a number by value, exactly;
+    // `===` would never find them equal.
     const looseOp = call.op === '=' ? '==' : call.op === '<>' ? '!=' : call.op
     return gen.strict(call.args, ([left, right]) => `${left} ${looseOp} ${right}`)
   }
   return gen.strict(call.args, ([left, right]) => comparisonSource(gen, type, call.op, left!, right!))
 }
 
-/** A BIGINT compared with another numeric type (INT, DOUBLE, DECIMAL): numbers meet bigints. */
-function mixesBigint(left: LogicalType, right: LogicalType): boolean {
-  return (
-    left.kind !== right.kind &&
-    (left.kind === 'BIGINT' || right.kind === 'BIGINT') &&
-    isNumeric(left) &&
-    isNumeric(right)
-  )
+/** How a BIGINT compared with another numeric type is compared: as doubles, or exactly as integers. */
+function bigintMix(left: LogicalType, right: LogicalType): 'double' | 'integer' | undefined {
+  if (left.kind === right.kind || (left.kind !== 'BIGINT' && right.kind !== 'BIGINT')) return undefined
+  if (!isNumeric(left) || !isNumeric(right)) return undefined
+  return isInteger(left) && isInteger(right) ? 'integer' : 'double'
 }
 
 /** IS [NOT] DISTINCT FROM: equality where NULL equals NULL; never NULL itself. */
