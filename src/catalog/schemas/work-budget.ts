@@ -18,7 +18,7 @@ export interface WorkLimits {
  * A schema with 2 000 fields checked transitively against 20 versions takes about 40 000 steps, and a step costs
  * a few microseconds, so the event loop is never held much longer than a few hundred milliseconds.
  */
-export const DEFAULT_WORK_LIMITS: WorkLimits = { maxSteps: 200_000, maxMillis: 1_000 }
+export const DEFAULT_WORK_LIMITS: WorkLimits = { maxSteps: 100_000, maxMillis: 1_000 }
 
 /** How often (in steps) the clock is read: reading it costs more than a step. */
 const CLOCK_EVERY = 256
