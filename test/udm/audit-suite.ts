@@ -10,6 +10,7 @@ import { Catalog } from '../../src/catalog/catalog.ts'
 import type { CatalogDatabaseOptions } from '../../src/catalog/db/connection.ts'
 import { type AuditEntry, type AuditRecord, recordHash } from '../../src/catalog/governance/audit-chain.ts'
 import { AUDIT_WRITE_FAILED } from '../../src/catalog/governance/audit-writer.ts'
+import { appendAuditEntries } from '../../src/catalog/governance/storage/audit-store.ts'
 import { buildServer, type WeirServer } from '../../src/server/app.ts'
 import { ADMIN_HEADERS, ADMIN_TOKEN, unique } from './helpers.ts'
 
@@ -233,6 +234,54 @@ export function auditSuite(label: string, database: () => Promise<CatalogDatabas
       expect(rows.every((row) => row.reason.endsWith('(unknown)'))).toBe(true)
       expect(await catalog.governance.verifyAudit()).toMatchObject({ ok: true })
     })
+
+    it('keeps /health answering while it verifies a large trail', async () => {
+      const large = await Catalog.open({ database: await database() })
+      const server = await buildServer({ catalog: large, adminToken: ADMIN_TOKEN })
+      try {
+        const records = 20_000
+        for (let start = 0; start < records; start += 1000) {
+          await appendAuditEntries(
+            large.database.db,
+            Array.from({ length: 1000 }, (_, i) =>
+              entry('reader', `dataset:ns.d${(start + i) % 97}`, `r${start + i}`),
+            ),
+          )
+        }
+        const started = performance.now()
+        let finished: number | undefined
+        const verifying = server
+          .inject({ method: 'GET', url: '/api/v1/audit/verify', headers: ADMIN_HEADERS })
+          .then((answer) => {
+            finished = performance.now()
+            return answer
+          })
+        const latencies: number[] = []
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        while (finished === undefined) {
+          const sent = performance.now()
+          const health = await server.inject({ method: 'GET', url: '/health' })
+          expect(health.statusCode).toBe(200)
+          if (finished === undefined) latencies.push(performance.now() - sent)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        }
+        const verified = await verifying
+        expect(verified.json()).toMatchObject({ ok: true })
+        expect(verified.json().count).toBeGreaterThanOrEqual(records)
+        const slowest = Math.max(...latencies)
+        console.log(
+          `verify of ${records} records on ${label}: ${Math.round((finished ?? 0) - started)} ms; ` +
+            `${latencies.length} /health probes during it, slowest ${Math.round(slowest)} ms`,
+        )
+        // Probes must have run during the verify (not only after it), each within a page's time: a verify that
+        // held the event loop would answer the first probe only when done, seconds later.
+        expect(latencies.length).toBeGreaterThanOrEqual(5)
+        expect(slowest).toBeLessThan(250)
+      } finally {
+        await server.close()
+        await large.close()
+      }
+    }, 180_000)
 
     describe('against an anchor', () => {
       let tampered: Catalog
