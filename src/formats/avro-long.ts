@@ -73,3 +73,42 @@ export const exactLongType = avro.types.LongType.__with(
   },
   true,
 )
+
+/**
+ * 2^52: avsc's own long type zig-zags with doubles, so a negative value below -2^52 (zig-zag 2|n| - 1, an odd
+ * number past 2^53) is rounded to an even one: it writes and reads the wrong value, with the wrong sign,
+ * without an error. Values that large are left to `exactLongType`.
+ */
+const FAST_LIMIT = 2 ** 52
+
+interface TapLike {
+  pos: number
+}
+interface LongInternals {
+  _read(tap: TapLike): number
+  _write(tap: TapLike, value: unknown): void
+}
+
+/**
+ * avsc's long for the fast path, refusing (with avsc's own precision-loss error, which sends the record to
+ * the exact path) every value of magnitude 2^52 or more, on read and on write.
+ */
+export function fastLongType(): avro.Type {
+  // avsc freezes its types: an object inheriting from one takes the two overrides.
+  const base = avro.Type.forSchema('long')
+  const type = Object.create(base) as avro.Type
+  const internals = type as unknown as LongInternals
+  const read = (base as unknown as LongInternals)._read.bind(base)
+  const write = (base as unknown as LongInternals)._write.bind(base)
+  internals._read = (tap) => {
+    const value = read(tap)
+    if (value >= FAST_LIMIT || value <= -FAST_LIMIT) throw new Error('potential precision loss')
+    return value
+  }
+  internals._write = (tap, value) => {
+    if (typeof value === 'number' && (value >= FAST_LIMIT || value <= -FAST_LIMIT))
+      throw new Error('potential precision loss')
+    write(tap, value)
+  }
+  return type
+}

@@ -1,6 +1,7 @@
 /**
  * Avro payloads with avsc. Value mapping (decode and encode):
- * - long: a number, or a bigint when the value is beyond ±2^53 (avsc would refuse it).
+ * - long: a number, or a bigint when the value is beyond ±2^53 (avsc would refuse it). Magnitudes from 2^52
+ *   up go through the exact long type: avsc's own gets negative ones wrong.
  * - Logical types keep their underlying Avro type: timestamp-millis/-micros and time-* are numbers since the
  *   epoch / midnight (no Date objects: the engine computes on numbers), date is days since the epoch,
  *   uuid a string, decimal the raw two's-complement bytes (a Buffer).
@@ -9,7 +10,7 @@
  *   is the bare value, other unions are wrapped as `{ branchName: value }`.
  */
 import avro, { type Type } from 'avsc'
-import { exactLongType } from './avro-long.ts'
+import { exactLongType, fastLongType } from './avro-long.ts'
 import type { Codec, Decoder, PayloadDecoder } from './codec.ts'
 import { DecodeError, describeValue, EncodeError, errorMessage, fieldPath } from './errors.ts'
 
@@ -40,7 +41,7 @@ export class AvroCodec implements Codec<unknown>, PayloadDecoder<unknown> {
    */
   static parse(schema: string, references: readonly string[] = []): AvroCodec {
     return new AvroCodec({
-      fast: compile(schema, references),
+      fast: compile(schema, references, fastLongs),
       exact: compile(schema, references, exactLongs),
     })
   }
@@ -85,18 +86,28 @@ export class AvroCodec implements Codec<unknown>, PayloadDecoder<unknown> {
   }
 }
 
-/** Swaps in the exact long type wherever a schema says long, including under logical types. */
-function exactLongs(schema: unknown): Type | undefined {
-  const isLong =
+function isLongSchema(schema: unknown): boolean {
+  return (
     schema === 'long' ||
     (typeof schema === 'object' && schema !== null && 'type' in schema && schema.type === 'long')
-  return isLong ? exactLongType : undefined
+  )
 }
 
-function compile(schema: string, references: readonly string[], typeHook?: typeof exactLongs): Type {
+/** Swaps in the exact long type wherever a schema says long, including under logical types. */
+function exactLongs(schema: unknown): Type | undefined {
+  return isLongSchema(schema) ? exactLongType : undefined
+}
+
+/** avsc's long, made to refuse the magnitudes it gets wrong (see avro-long.ts). */
+const checkedFastLong = fastLongType()
+function fastLongs(schema: unknown): Type | undefined {
+  return isLongSchema(schema) ? checkedFastLong : undefined
+}
+
+function compile(schema: string, references: readonly string[], typeHook: typeof exactLongs): Type {
   try {
     // Parsing into one registry is how referenced named types become visible to the schema.
-    const options = { registry: {}, ...(typeHook && { typeHook }) }
+    const options = { registry: {}, typeHook }
     for (const reference of references) avro.Type.forSchema(JSON.parse(reference), options)
     return avro.Type.forSchema(JSON.parse(schema), options)
   } catch (error) {
