@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseCsvLine } from './csv.ts'
 import { ConnectorOptions } from './options.ts'
@@ -64,5 +65,29 @@ describe('SQL-typed row conversion', () => {
     expect(format.decode(Buffer.from(line))).toEqual(row)
     expect(parseCsvLine('a,,c', ',')).toEqual(['a', '', 'c'])
     expect(() => format.decode(Buffer.from('1;2'))).toThrow('expected 5 fields, got 2')
+  })
+
+  it('keeps BIGINTs exact over the whole 64-bit range in JSON and CSV rows, both ways', () => {
+    const options = ConnectorOptions.validate({ connector: 'filesystem' }, { required: [], optional: [] })
+    const ids = fc.oneof(
+      fc.constantFrom(-(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n, -(2n ** 53n) - 1n, 2n ** 53n - 1n),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    )
+    const normal = (id: bigint) => (id >= -(2n ** 53n - 1n) && id <= 2n ** 53n - 1n ? Number(id) : id)
+    for (const format of ['json', 'csv'] as const) {
+      const rows = textRowFormat(format, columns, options)
+      fc.assert(
+        fc.property(ids, (id) => {
+          const row = [normal(id), 2.5, true, 'a', 0]
+          const bytes = rows.encode(row)
+          expect(bytes.toString()).toContain(String(id))
+          expect(rows.decode(bytes)).toEqual(row)
+        }),
+      )
+    }
+    // Text a reader hands over (CSV fields, JSON strings) and numbers past 2^53 are exact too.
+    expect(coerceValue('9223372036854775807', columns[0]!)).toBe(2n ** 63n - 1n)
+    expect(coerceValue(' -9007199254740993 ', columns[0]!)).toBe(-(2n ** 53n) - 1n)
+    expect(() => coerceValue('9223372036854775808', columns[0]!)).toThrow("column 'id' (BIGINT)")
   })
 })
