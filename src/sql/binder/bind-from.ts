@@ -1,7 +1,7 @@
 import type { ResolvedTable } from '../catalog/table-resolver.ts'
 import { invalid } from '../errors.ts'
 import { type BoundExpr, call, inputRef } from '../expr/bound-expr.ts'
-import { conjunction, conjuncts } from '../expr/rewrite.ts'
+import { conjunction } from '../expr/rewrite.ts'
 import {
   type DerivedTableRef,
   type Expression,
@@ -14,6 +14,7 @@ import {
   type WindowTvfRef,
 } from '../parser/index.ts'
 import * as plan from '../plan/builders.ts'
+import { splitJoinCondition } from '../plan/join-keys.ts'
 import type { LogicalNode, WindowSpec } from '../plan/nodes.ts'
 import { rewriteWindows } from '../plan/rules/window-rewrites.ts'
 import { comparisonType } from '../types/coercion.ts'
@@ -329,27 +330,4 @@ function usingEquality(
   const operands = [inputRef(left.index, left.type), inputRef(width + right.index, right.type)]
   const args = isNumeric(type) ? operands : operands.map((operand) => coerce(operand, type))
   return call('=', args, types.boolean(left.type.nullable || right.type.nullable))
-}
-
-/** Equalities between a left and a right field become join keys; the rest of the condition is kept as is. */
-function splitJoinCondition(
-  condition: BoundExpr | undefined,
-  leftWidth: number,
-): { leftKeys: number[]; rightKeys: number[]; residual: BoundExpr | undefined } {
-  const leftKeys: number[] = []
-  const rightKeys: number[] = []
-  const rest: BoundExpr[] = []
-  for (const conjunct of condition === undefined ? [] : conjuncts(condition)) {
-    if (conjunct.kind === 'call' && conjunct.op === '=') {
-      const [a, b] = conjunct.args
-      if (a?.kind === 'input' && b?.kind === 'input' && a.index < leftWidth !== b.index < leftWidth) {
-        const [l, r] = a.index < leftWidth ? [a, b] : [b, a]
-        leftKeys.push(l.index)
-        rightKeys.push(r.index - leftWidth)
-        continue
-      }
-    }
-    rest.push(conjunct)
-  }
-  return { leftKeys, rightKeys, residual: rest.length === 0 ? undefined : conjunction(rest) }
 }

@@ -11,6 +11,7 @@ import { containsAggregate, selectsAggregates } from './aggregate-calls.ts'
 import { bindFrom } from './bind-from.ts'
 import { ExpressionBinder } from './expression-binder.ts'
 import { expandGroupBy } from './grouping-sets.ts'
+import { rewriteLegacyGroupWindow } from './legacy-group-window.ts'
 import type { BoundQuery, CteScope, Relation, SubqueryBinder } from './relation.ts'
 import { Scope } from './scope.ts'
 import { filterOverRowNumber } from './top-n.ts'
@@ -29,7 +30,8 @@ type Item =
     }
   | { readonly kind: 'column'; readonly index: number; readonly name: string; readonly span: SourceSpan }
 
-export function bindSelect(binder: SubqueryBinder, select: Select, ctes: CteScope): BoundQuery {
+export function bindSelect(binder: SubqueryBinder, written: Select, ctes: CteScope): BoundQuery {
+  const select = rewriteLegacyGroupWindow(written)
   if (select.windows.length > 0)
     invalid(select.windows[0]!.span, 'the WINDOW clause is not supported', 'write the window inside OVER (…)')
   const from: Relation =

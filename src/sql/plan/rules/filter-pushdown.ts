@@ -8,12 +8,14 @@ import {
   shiftInputs,
 } from '../../expr/rewrite.ts'
 import * as plan from '../builders.ts'
+import { splitJoinCondition } from '../join-keys.ts'
 import { inputsOfNode, type LogicalNode } from '../nodes.ts'
 
 /**
  * Moves filter conditions as close to the sources as their meaning allows, ending in the scan's `filters`:
  * through projections (when the fields they read are plain columns or constants, so no computation is
- * duplicated), below window TVFs, to the matching side of inner joins (and the preserved side of outer ones),
+ * duplicated), below window TVFs, to the matching side of inner joins (and the preserved side of outer ones;
+ * equalities between the sides of an inner join become its keys),
  * below lookup joins when they read only the probe row, into every UNION input, and below a plain GROUP BY
  * when they read only group keys. Conditions stay above watermark assigners, Top-N, deduplication and
  * aggregates with grouping sets, which they would change. Non-deterministic conditions never move.
@@ -74,6 +76,12 @@ function push(node: LogicalNode, pending: readonly BoundExpr[]): LogicalNode {
         notLeft,
         (c) => reachesRight && [...inputsOf(c)].every((i) => i >= width),
       )
+      // Equalities between the sides of an inner join in WHERE (a comma join, `FROM a, b WHERE a.k = b.k`)
+      // are join keys, as if written in ON: an equi-join, not a cross join filtered afterwards.
+      const equi =
+        node.joinType === 'INNER'
+          ? splitJoinCondition(stay.length === 0 ? undefined : conjunction(stay), width)
+          : { leftKeys: [], rightKeys: [], residual: stay.length === 0 ? undefined : conjunction(stay) }
       const joined = plan.join(
         push(node.left, left),
         push(
@@ -81,11 +89,12 @@ function push(node: LogicalNode, pending: readonly BoundExpr[]): LogicalNode {
           right.map((c) => shiftInputs(c, -width)),
         ),
         node.joinType,
-        node.leftKeys,
-        node.rightKeys,
+        [...node.leftKeys, ...equi.leftKeys],
+        [...node.rightKeys, ...equi.rightKeys],
         node.residual,
       )
-      return above(joined, [...stay, ...fixed])
+      const rest = equi.residual === undefined ? [] : conjuncts(equi.residual)
+      return above(joined, [...rest, ...fixed])
     }
     case 'lookupJoin': {
       const width = node.input.schema.length
