@@ -354,6 +354,28 @@ describe('EXPLAIN plan shapes', () => {
     `)
   })
 
+  it('a cascading window aggregate over renamed window bounds reads the upstream window', async () => {
+    expect(
+      await shape(
+        `SELECT site, starttime, SUM(n) AS n FROM (
+          SELECT site, platform, window_start AS starttime, window_end AS endtime, COUNT(*) AS n
+          FROM TABLE(TUMBLE(TABLE traffic.clickstream, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+          GROUP BY window_start, window_end, site, platform)
+        GROUP BY site, starttime, endtime`,
+        { 'parallelism.default': '2' },
+      ),
+    ).toMatchInlineSnapshot(`
+      "
+      Project(select=[site, window_start AS starttime, n], changelogMode=[I])
+      +- WindowAggregate(groupBy=[site], window=[TUMBLE(win_start=[starttime], win_end=[endtime], size=[1 min])], select=[site, SUM(n) AS n, window_start, window_end, window_time], changelogMode=[I])
+         +- Project(select=[site, window_start AS starttime, window_end AS endtime, n], changelogMode=[I])
+            +- WindowAggregate(groupBy=[site, platform], window=[TUMBLE(time_col=[event_time], size=[1 min])], select=[site, platform, COUNT(*) AS n, window_start, window_end, window_time], phase=[local-global], changelogMode=[I])
+               +- Project(select=[site, platform, event_time], changelogMode=[I])
+                  +- TableSourceScan(table=[traffic.clickstream], fields=[event_time, site, platform], watermark=[event_time - 3 s], changelogMode=[I])
+      "
+    `)
+  })
+
   it('ROLLUP with GROUPING() on an unbounded aggregate', async () => {
     expect(
       await shape(
