@@ -48,7 +48,14 @@ const PROMOTIONS: Readonly<Partial<Record<AvroPrimitiveName, readonly AvroPrimit
 class AvroResolution {
   private readonly roles: SchemaRoles
   /** Pairs being compared further up the stack: meeting one again means a recursive type, which resolves if the rest does. */
-  private readonly inProgress = new Map<AvroNode, Set<AvroNode>>()
+  private readonly inProgress = new Map<AvroNode, Map<AvroNode, number>>()
+  private depth = 0
+  /**
+   * The lowest stack depth of an in-progress pair taken as compatible since the innermost check began. A result
+   * that leaned on a pair still further up the stack is provisional (that pair may yet turn out incompatible)
+   * and is not memoised; the pair's own check resolves its assumption.
+   */
+  private assumedFrom = Number.POSITIVE_INFINITY
   /**
    * Findings of pairs already compared, with the path they were found at. Findings name their path, so an entry
    * answers at another path only when it is empty or the caller needs just "compatible?".
@@ -71,29 +78,53 @@ class AvroResolution {
       this.budget.spend('AVRO', 'compatibility checking', known.findings.length)
       return known.findings
     }
-    const findings = this.checkUnmemoised(reader, writer, path)
-    this.budget.spend('AVRO', 'compatibility checking', findings.length)
-    let byWriter = this.memo.get(reader)
-    if (byWriter === undefined) {
-      byWriter = new Map()
-      this.memo.set(reader, byWriter)
+    const depth = this.depth
+    const outerAssumed = this.assumedFrom
+    this.assumedFrom = Number.POSITIVE_INFINITY
+    this.depth++
+    let findings: Incompatibility[]
+    let provisional: boolean
+    try {
+      findings = this.checkUnmemoised(reader, writer, path, depth)
+    } finally {
+      this.depth--
+      provisional = this.assumedFrom < depth
+      // An assumption about this very pair is settled here; one about a pair further up stays open.
+      this.assumedFrom = Math.min(outerAssumed, provisional ? this.assumedFrom : Number.POSITIVE_INFINITY)
     }
-    byWriter.set(writer, { path, findings })
+    this.budget.spend('AVRO', 'compatibility checking', findings.length)
+    if (!provisional) {
+      let byWriter = this.memo.get(reader)
+      if (byWriter === undefined) {
+        byWriter = new Map()
+        this.memo.set(reader, byWriter)
+      }
+      byWriter.set(writer, { path, findings })
+    }
     return findings
   }
 
-  private checkUnmemoised(reader: AvroNode, writer: AvroNode, path: string): Incompatibility[] {
+  private checkUnmemoised(
+    reader: AvroNode,
+    writer: AvroNode,
+    path: string,
+    depth: number,
+  ): Incompatibility[] {
     if (writer.kind === 'union') {
       return writer.branches.flatMap((branch, index) => this.check(reader, branch, childPath(path, index)))
     }
     if (reader.kind === 'union') return this.checkReaderUnion(reader, writer, path)
     let active = this.inProgress.get(reader)
     if (active === undefined) {
-      active = new Set()
+      active = new Map()
       this.inProgress.set(reader, active)
     }
-    if (active.has(writer)) return []
-    active.add(writer)
+    const entered = active.get(writer)
+    if (entered !== undefined) {
+      this.assumedFrom = Math.min(this.assumedFrom, entered)
+      return []
+    }
+    active.set(writer, depth)
     try {
       return this.checkSameShape(reader, writer, path)
     } finally {

@@ -130,7 +130,13 @@ class JsonSchemaInclusion {
   private readonly writerResolver: JsonSchemaRefResolver
   private readonly roles: SchemaRoles
   /** Pairs being compared further up the stack: meeting one again means a recursive schema. */
-  private readonly inProgress = new Map<object, Set<object>>()
+  private readonly inProgress = new Map<object, Map<object, number>>()
+  /**
+   * The lowest stack depth of an in-progress pair taken as compatible since the innermost check began. A result
+   * that leaned on a pair still further up the stack is provisional (that pair may yet turn out incompatible)
+   * and is not memoised; the pair's own check resolves its assumption.
+   */
+  private assumedFrom = Number.POSITIVE_INFINITY
   /** `{$ref, ...siblings}` rewritten as an allOf, built once per object so recursion is recognized. */
   private readonly refSplits = new WeakMap<object, SchemaObject>()
   private depth = 0
@@ -186,10 +192,14 @@ class JsonSchemaInclusion {
     const writerObject: SchemaObject = writer === true ? {} : writer
     let active = this.inProgress.get(reader)
     if (active === undefined) {
-      active = new Set()
+      active = new Map()
       this.inProgress.set(reader, active)
     }
-    if (active.has(writerObject)) return []
+    const entered = active.get(writerObject)
+    if (entered !== undefined) {
+      this.assumedFrom = Math.min(this.assumedFrom, entered)
+      return []
+    }
     const known = this.memo.get(reader)?.get(writerObject)
     if (known !== undefined && (known.findings.length === 0 || known.path === path || !needFindings)) {
       // Passing findings on costs in proportion to their number, as does building them.
@@ -206,21 +216,31 @@ class JsonSchemaInclusion {
         ),
       ]
     }
-    active.add(writerObject)
+    const depth = this.depth
+    const outerAssumed = this.assumedFrom
+    this.assumedFrom = Number.POSITIVE_INFINITY
+    active.set(writerObject, depth)
     this.depth++
     try {
       const findings = this.compare(reader, writerObject, path)
       this.budget.spend('JSON', 'compatibility checking', findings.length)
-      let byWriter = this.memo.get(reader)
-      if (byWriter === undefined) {
-        byWriter = new WeakMap()
-        this.memo.set(reader, byWriter)
+      if (this.assumedFrom >= depth) {
+        let byWriter = this.memo.get(reader)
+        if (byWriter === undefined) {
+          byWriter = new WeakMap()
+          this.memo.set(reader, byWriter)
+        }
+        byWriter.set(writerObject, { path, findings })
       }
-      byWriter.set(writerObject, { path, findings })
       return findings
     } finally {
       this.depth--
       active.delete(writerObject)
+      // An assumption about this very pair is settled here; one about a pair further up stays open.
+      this.assumedFrom = Math.min(
+        outerAssumed,
+        this.assumedFrom < depth ? this.assumedFrom : Number.POSITIVE_INFINITY,
+      )
     }
   }
 
