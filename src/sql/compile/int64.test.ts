@@ -71,6 +71,21 @@ describe('BIGINT expressions', () => {
     expect(run('a + d', [2n ** 60n, null, null, 0.5])).toBe(2 ** 60)
   })
 
+  it('ABS, SIGN, FLOOR, CEIL, ROUND and TRUNCATE of BIGINTs beyond 2^53', () => {
+    const big = -(2n ** 60n) - 55n
+    expect(run('ABS(a)', [big])).toBe(2n ** 60n + 55n)
+    expect(run('ABS(a)', [MIN])).toBe(MIN) // Java's Math.abs(Long.MIN_VALUE)
+    expect(run('SIGN(a)', [big])).toBe(-1)
+    expect(run('FLOOR(a)', [big])).toBe(big)
+    expect(run('CEIL(a)', [big])).toBe(big)
+    // big is -1152921504606847031
+    expect(run('ROUND(a, -1)', [big])).toBe(-1152921504606847030n)
+    expect(run('ROUND(a, -2)', [big])).toBe(-1152921504606847000n)
+    expect(run('ROUND(a, -1)', [-(2n ** 60n) - 9n])).toBe(-1152921504606846990n)
+    expect(run('TRUNCATE(a, -1)', [-(2n ** 60n) - 9n])).toBe(-1152921504606846980n)
+    expect(run('ROUND(a)', [big])).toBe(big)
+  })
+
   it('extracts the same group keys as the engine’s key encoder, one per value', () => {
     const options = { env: createRuntimeEnv({}) }
     const single = compileKeyExtractor([{ index: 0, type: types.bigint() }], options).fn

@@ -1,14 +1,17 @@
+import { type Int64, wrapInt64 } from '../../../engine/int64.ts'
 import type { BoundExpr } from '../../expr/bound-expr.ts'
 import { literalValue } from '../../expr/bound-expr.ts'
 import type { TimeUnit } from '../../parser/index.ts'
 import { commonTypeOf } from '../../types/coercion.ts'
 import {
+  isInteger,
   type LogicalType,
   MAX_DECIMAL_PRECISION,
   types,
   withoutTimeAttribute,
 } from '../../types/logical-type.ts'
 import { MS_PER_DAY } from '../runtime/calendar.ts'
+import { absInt64 } from '../runtime/int64-arithmetic.ts'
 import { roundHalfUp } from '../runtime/numbers.ts'
 import { ceilTo, floorTo, timeUnit } from '../runtime/time-units.ts'
 import { type TimeZone, toInstant, toLocal } from '../runtime/time-zone.ts'
@@ -66,9 +69,31 @@ function floorOrCeil(
     name,
     signatures: [{ params: [P.numeric] }, { params: [P.datetime, P.symbol] }],
     returnType: roundedType,
-    implement: (args: readonly BoundExpr[], env: RuntimeEnv) =>
-      args.length === 2 ? roundTime(args, env.zone, round) : { inline: ([x]) => `${jsFunction}(${x})` },
+    implement: (args: readonly BoundExpr[], env: RuntimeEnv) => {
+      if (args.length === 2) return roundTime(args, env.zone, round)
+      // An integer is its own floor and ceiling (and a BIGINT beyond 2^53 is a bigint, which Math refuses).
+      if (isInteger(args[0]!.type)) return { inline: ([x]) => x! }
+      return { inline: ([x]) => `${jsFunction}(${x})` }
+    },
   })
+}
+
+function isBigint(args: readonly BoundExpr[]): boolean {
+  return args[0]!.type.kind === 'BIGINT'
+}
+
+/**
+ * ROUND/TRUNCATE of a BIGINT to `digits` (negative: to tens, hundreds …), exactly, as Flink rounds a long:
+ * HALF_UP (away from zero) or DOWN (toward zero). Non-negative digits leave an integer as it is.
+ */
+function roundInt64(value: Int64, digits: number, mode: 'half-up' | 'down'): Int64 {
+  if (digits >= 0) return value
+  const factor = 10n ** BigInt(-digits)
+  const exact = BigInt(value)
+  const magnitude = exact < 0n ? -exact : exact
+  let rounded = (magnitude / factor) * factor
+  if (mode === 'half-up' && (magnitude % factor) * 2n >= factor) rounded += factor
+  return wrapInt64(exact < 0n ? -rounded : rounded)
 }
 
 /** A deterministic generator per seed (mulberry32), so RAND(seed) repeats its sequence like Flink's. */
@@ -98,13 +123,16 @@ export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
     name: 'ABS',
     signatures: { params: [P.numeric] },
     returnType: firstArgumentType,
-    implement: inline(([x]) => `Math.abs(${x})`),
+    implement: (args) => (isBigint(args) ? { fn: absInt64 } : { inline: ([x]) => `Math.abs(${x})` }),
   }),
   scalar({
     name: 'SIGN',
     signatures: { params: [P.numeric] },
     returnType: firstArgumentType,
-    implement: inline(([x]) => `Math.sign(${x})`),
+    implement: (args) =>
+      isBigint(args)
+        ? { fn: (value: Int64) => (typeof value === 'bigint' ? (value < 0n ? -1 : 1) : Math.sign(value)) }
+        : { inline: ([x]) => `Math.sign(${x})` },
   }),
   scalar({
     name: 'ROUND',
@@ -116,16 +144,24 @@ export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
       const scale = Math.max(0, Math.min(type.scale, typeof digits === 'number' ? digits : 0))
       return types.decimal(type.precision, scale)
     },
-    implement: fn((value: number, digits = 0) => roundHalfUp(value, digits)),
+    implement: (args) =>
+      isBigint(args)
+        ? { fn: (value: Int64, digits = 0) => roundInt64(value, digits, 'half-up') }
+        : { fn: (value: number, digits = 0) => roundHalfUp(value, digits) },
   }),
   scalar({
     name: 'TRUNCATE',
     signatures: { params: [P.numeric, P.integer], optional: 1 },
     returnType: firstArgumentType,
-    implement: fn((value: number, digits = 0) => {
-      const factor = 10 ** digits
-      return Math.trunc(value * factor) / factor
-    }),
+    implement: (args) =>
+      isBigint(args)
+        ? { fn: (value: Int64, digits = 0) => roundInt64(value, digits, 'down') }
+        : {
+            fn: (value: number, digits = 0) => {
+              const factor = 10 ** digits
+              return Math.trunc(value * factor) / factor
+            },
+          },
   }),
   floorOrCeil('FLOOR', 'Math.floor', floorTo),
   floorOrCeil('CEIL', 'Math.ceil', ceilTo),
