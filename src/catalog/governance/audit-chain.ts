@@ -13,6 +13,13 @@ import { canonicalJson, type JsonObject } from './canonical-json.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
+/**
+ * Actions of records that are not a permission check: failed authentications, and a record the database
+ * refused (audit-writer.ts). The audit query accepts them besides the permission actions.
+ */
+export const AUDIT_EVENT_ACTIONS = ['authenticate', 'audit.write_failed'] as const
+export type AuditEventAction = (typeof AUDIT_EVENT_ACTIONS)[number]
+
 export const AUDIT_RESULTS = ['allowed', 'denied'] as const
 export type AuditResult = (typeof AUDIT_RESULTS)[number]
 

@@ -79,4 +79,10 @@ describe('audit query parameters', () => {
   ])('refuses %j', (parameters, field) => {
     expect(fieldRefused(parameters)).toBe(field)
   })
+
+  it('filters on failed authentications and lost records, which are not permission actions', () => {
+    expect(parseAuditQuery({ action: 'authenticate' }).action).toBe('authenticate')
+    expect(parseAuditQuery({ action: 'audit.write_failed' }).action).toBe('audit.write_failed')
+    expect(fieldRefused({ action: 'authenticated' })).toBe('action')
+  })
 })

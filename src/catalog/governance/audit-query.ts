@@ -3,7 +3,7 @@
  * cannot match anything well-formed is a mistake worth a 400, not an empty page.
  */
 import { invalidField } from '../locations/errors.ts'
-import { AUDIT_RESULTS, type AuditResult } from './audit-chain.ts'
+import { AUDIT_EVENT_ACTIONS, AUDIT_RESULTS, type AuditEventAction, type AuditResult } from './audit-chain.ts'
 import { type Action, isAction } from './permissions.ts'
 import { validatePrincipalName } from './principals.ts'
 import { RESOURCE_KINDS } from './resources.ts'
@@ -15,7 +15,7 @@ export interface AuditQuery {
   principal?: string
   /** A resource's text form, e.g. `dataset:traffic.pageview`. */
   resource?: string
-  action?: Action
+  action?: Action | AuditEventAction
   result?: AuditResult
   /** Inclusive lower bound, ISO 8601. */
   from?: string
@@ -69,8 +69,15 @@ export function parseAuditQuery(parameters: Record<string, unknown>): AuditQuery
   }
   const action = text('action')
   if (action !== undefined) {
-    if (!isAction(action)) throw invalidField('action', `'${action}' is not an action, e.g. dataset.read`)
-    query.action = action
+    if (isAction(action)) query.action = action
+    else if ((AUDIT_EVENT_ACTIONS as readonly string[]).includes(action))
+      query.action = action as AuditEventAction
+    else {
+      throw invalidField(
+        'action',
+        `'${action}' is not an action, e.g. dataset.read (or ${AUDIT_EVENT_ACTIONS.join(', ')})`,
+      )
+    }
   }
   const result = text('result')
   if (result !== undefined) {

@@ -9,7 +9,7 @@
  * so only a record the database refuses on its own fails. That failure is itself audited (an
  * `audit.write_failed` record that says whose record was lost and why), reported to `onError` and counted.
  */
-import type { AuditEntry } from './audit-chain.ts'
+import type { AuditEntry, AuditEventAction } from './audit-chain.ts'
 import { appendAuditEntries } from './storage/audit-store.ts'
 import type { Db } from './storage/principal-store.ts'
 
@@ -18,7 +18,7 @@ const MAX_QUEUED = 10_000
 /** Enough of a lost record's fields and of the error to investigate, without risking another refusal. */
 const MAX_FAILURE_TEXT = 500
 
-export const AUDIT_WRITE_FAILED = 'audit.write_failed'
+export const AUDIT_WRITE_FAILED: AuditEventAction = 'audit.write_failed'
 
 interface Pending {
   entry: AuditEntry
