@@ -255,6 +255,40 @@ describe('weir CLI for UDM', () => {
     }
   })
 
+  it('prints an anchor with weir audit anchor and catches a deleted tail with verify --anchor', async () => {
+    const local = await startServer({
+      database: { inMemory: true },
+      host: '127.0.0.1',
+      port: 0,
+      logger: silent,
+      adminToken: ADMIN_TOKEN,
+    })
+    try {
+      for (let i = 0; i < 3; i++) await weir('principal', 'list', '--url', local.url)
+      const printed = await weir('audit', 'anchor', '--url', local.url)
+      expect(printed.exitCode).toBe(0)
+      const anchor = printed.out.trim()
+      expect(anchor).toMatch(/^\d+:[0-9a-f]{64}$/)
+      const sequence = Number(anchor.split(':')[0])
+      await local.catalog.governance.audit.flush()
+      const db = local.catalog.database.db
+      await sql`ALTER TABLE gov_audit DISABLE TRIGGER gov_audit_append_only`.execute(db)
+      await sql`DELETE FROM gov_audit WHERE sequence >= ${sequence - 1}`.execute(db)
+      await sql`ALTER TABLE gov_audit ENABLE TRIGGER gov_audit_append_only`.execute(db)
+      // The chain alone cannot tell: what is left is intact.
+      expect((await weir('audit', 'verify', '--url', local.url)).exitCode).toBe(0)
+      const verified = await weir('audit', 'verify', '--anchor', anchor, '--url', local.url)
+      expect(verified.exitCode).toBe(1)
+      expect(verified.err).toMatch(
+        new RegExp(
+          `audit trail BROKEN at record \\d+ \\(missing\\): .*but the anchor says it reached ${sequence}: records were deleted from the end`,
+        ),
+      )
+    } finally {
+      await local.stop()
+    }
+  })
+
   it('refuses the embedded store while the server holds it, and works on it after a graceful shutdown', async () => {
     const busy = await weir('dataset', 'list', '--data-dir', dataDir)
     expect(busy.exitCode).toBe(1)
