@@ -1,3 +1,5 @@
+import { stringifyJson } from '../../formats/json-exact.ts'
+
 /** RFC-4180-style CSV lines (quotes doubled inside quoted fields), as Flink's csv format writes them. */
 
 export function parseCsvLine(line: string, delimiter: string): string[] {
@@ -28,7 +30,8 @@ export function formatCsvLine(values: readonly unknown[], delimiter: string): st
   return values
     .map((value) => {
       if (value === null || value === undefined) return ''
-      const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
+      // Nested values as JSON, with BIGINTs beyond 2^53 exact.
+      const text = typeof value === 'object' ? (stringifyJson(value) ?? '') : String(value)
       return /["\r\n]/.test(text) || text.includes(delimiter) ? `"${text.replaceAll('"', '""')}"` : text
     })
     .join(delimiter)

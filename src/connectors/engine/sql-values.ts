@@ -1,4 +1,5 @@
 import { INT64_MAX, INT64_MIN, type Int64, normaliseInt64, parseInt64, type Row } from '../../engine/index.ts'
+import { stringifyJson } from '../../formats/json-exact.ts'
 import type { ConnectorColumn } from './table.ts'
 
 /**
@@ -131,7 +132,7 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
       return typeof value === 'string'
         ? value
         : typeof value === 'object'
-          ? JSON.stringify(value)
+          ? (stringifyJson(value) ?? 'null')
           : String(value)
     case 'timestamp': {
       if (typeof value === 'number' && Number.isFinite(value)) return value
