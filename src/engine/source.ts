@@ -24,7 +24,11 @@ export interface Source<P = unknown> {
   /** Partitions assigned at start; each holds the watermark back until it has data or goes idle. */
   partitions(): readonly number[]
   pull(): Promise<SourceChunk | null>
-  snapshot(): P
+  /**
+   * `checkpointId` is the checkpoint the position is taken for (absent for a finished source's final
+   * position), so a source can later commit exactly that position when the checkpoint completes.
+   */
+  snapshot(checkpointId?: number): P
   restore(position: P): void
   /**
    * For a source that knows event-time progress itself rather than deriving it from rows (an exchange

@@ -6,6 +6,7 @@ import { CodecRegistry } from '../../formats/index.ts'
 import { kafkaClient, parseBootstrapServers } from '../kafka/client.ts'
 import { KafkaEngineSink, type KafkaRecordKey } from '../kafka/engine-sink.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
+import { OffsetCommitter } from '../kafka/offset-committer.ts'
 import { httpSchemaRegistrar } from './avro-confluent.ts'
 import {
   CONFLUENT_FORMAT_OPTIONS,
@@ -16,7 +17,14 @@ import {
   isConfluentFormat,
 } from './confluent-format.ts'
 import type { ConnectorContext } from './context.ts'
-import { boundedMode, parseKeyFields, startupMode } from './kafka-options.ts'
+import {
+  autoCommitIntervalMs,
+  boundedMode,
+  OFFSET_COMMIT_OPTIONS,
+  parseKeyFields,
+  rejectPartitionDiscovery,
+  startupMode,
+} from './kafka-options.ts'
 import { ConnectorOptionError, ConnectorOptions, type OptionSpec } from './options.ts'
 import { projectingDecoder, type RecordDecoder } from './record-decoder.ts'
 import type { RecordEncoder } from './record-encoder.ts'
@@ -32,6 +40,8 @@ export const KAFKA_OPTIONS: OptionSpec = {
     'properties.client.id',
     ...FORMAT_OPTIONS,
     ...CONFLUENT_FORMAT_OPTIONS,
+    ...OFFSET_COMMIT_OPTIONS,
+    'properties.auto.offset.reset',
     'scan.startup.mode',
     'scan.startup.timestamp-millis',
     'scan.startup.specific-offsets',
@@ -52,6 +62,7 @@ export const UPSERT_KAFKA_OPTIONS: OptionSpec = {
     'properties.client.id',
     ...TEXT_FORMAT_OPTIONS,
     ...CONFLUENT_FORMAT_OPTIONS,
+    ...OFFSET_COMMIT_OPTIONS,
     'scan.bounded.mode',
     'scan.bounded.timestamp-millis',
     'scan.bounded.specific-offsets',
@@ -83,11 +94,17 @@ function commonSourceOptions(
 ) {
   const topic = options.required('topic')
   const bounded = boundedMode(options)
+  rejectPartitionDiscovery(options)
+  const groupId = options.optional('properties.group.id') ?? `weir-${table.name}`
+  const autoCommit = autoCommitIntervalMs(options)
   return {
     table: table.name,
     kafka: client(options, context),
     topic,
-    groupId: options.optional('properties.group.id') ?? `weir-${table.name}`,
+    groupId,
+    committer: new OffsetCommitter({ ...connection(options), groupId, topic }),
+    ...(autoCommit === undefined ? {} : { autoCommitIntervalMs: autoCommit }),
+    ...(context.logger === undefined ? {} : { logger: context.logger }),
     ...(bounded === undefined ? {} : { bounded }),
     decoder: valueDecoder(options, table.columns, projection, context),
     deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
@@ -169,6 +186,13 @@ function client(options: ConnectorOptions, context: ConnectorContext): Kafka {
   const bootstrapServers = parseBootstrapServers(options.required('properties.bootstrap.servers'))
   const clientId = options.optional('properties.client.id')
   return kafkaClient({ bootstrapServers, ...(clientId === undefined ? {} : { clientId }) }, context.logger)
+}
+
+function connection(options: ConnectorOptions): { bootstrapServers: string[]; clientId: string } {
+  return {
+    bootstrapServers: parseBootstrapServers(options.required('properties.bootstrap.servers')),
+    clientId: options.optional('properties.client.id') ?? 'weir',
+  }
 }
 
 /** Flink takes the value format from 'format' or 'value.format'; one of them is required. */

@@ -18,11 +18,28 @@ export const BOUNDED_MODES = [
   'specific-offsets',
 ] as const
 
+const OFFSET_RESETS = ['earliest', 'latest', 'none'] as const
+
+/**
+ * Kafka consumer properties a source honours for committing offsets to its group (checkpoints commit
+ * regardless), and the partition discovery option it rejects.
+ */
+export const OFFSET_COMMIT_OPTIONS = [
+  'properties.enable.auto.commit',
+  'properties.auto.commit.interval.ms',
+  'scan.topic-partition-discovery.interval',
+] as const
+
+const DEFAULT_AUTO_COMMIT_INTERVAL_MS = 5_000
+
 /** Flink's `scan.startup.*` options as the reader's startup mode. */
 export function startupMode(options: ConnectorOptions): StartupMode {
   const mode = options.choice('scan.startup.mode', STARTUP_MODES, 'group-offsets')
   switch (mode) {
     case 'group-offsets':
+      // Flink's default here is 'none' (an error for a group without offsets); Weir keeps reading a new
+      // group's topic from the start, as it always has.
+      return { mode, reset: options.choice('properties.auto.offset.reset', OFFSET_RESETS, 'earliest') }
     case 'earliest-offset':
     case 'latest-offset':
       return { mode }
@@ -56,6 +73,24 @@ export function boundedMode(options: ConnectorOptions): BoundedMode | undefined 
     case 'specific-offsets':
       return { mode, offsets: specificOffsets(options, 'scan.bounded') }
   }
+}
+
+/**
+ * How often a source without checkpoints commits its position: `properties.auto.commit.interval.ms` when
+ * `properties.enable.auto.commit` is 'true', else undefined (never), Flink's KafkaSource default.
+ */
+export function autoCommitIntervalMs(options: ConnectorOptions): number | undefined {
+  if (!options.boolean('properties.enable.auto.commit', false)) return undefined
+  return options.integer('properties.auto.commit.interval.ms', DEFAULT_AUTO_COMMIT_INTERVAL_MS)
+}
+
+/** New partitions are not picked up while a job runs: saying otherwise would hide records from the job. */
+export function rejectPartitionDiscovery(options: ConnectorOptions): void {
+  const interval = options.optional('scan.topic-partition-discovery.interval')
+  if (interval === undefined) return
+  throw new ConnectorOptionError(
+    `option 'scan.topic-partition-discovery.interval' = '${interval}' is not supported: Weir reads the partitions the topic has when the job starts; remove the option and restart the job after adding partitions`,
+  )
 }
 
 /** An option of one mode given with another is a mistake the job would otherwise hide. */

@@ -8,12 +8,13 @@ import {
   type Source,
   type SourceChunk,
 } from '../../engine/index.ts'
+import type { Logger } from '../../logging.ts'
 import type { Subtask } from '../engine/context.ts'
 import { ConnectorOptionError } from '../engine/options.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
-import { type BoundedMode, offsetsAt } from './partition-offsets.ts'
+import type { OffsetCommitter } from './offset-committer.ts'
+import { type BoundedMode, offsetsAt, startingOffsets } from './partition-offsets.ts'
 import {
-  consumerConfig,
   KafkaReader,
   type KafkaReaderOptions,
   type KafkaRecord,
@@ -26,6 +27,7 @@ export interface KafkaEngineSourceOptions {
   readonly table: string
   readonly kafka: Kafka
   readonly topic: string
+  /** Only where offsets are committed and where 'group-offsets' starts: the source assigns partitions itself. */
   readonly groupId: string
   readonly startup: StartupMode
   /** Where each partition stops, with the names of Flink's `scan.bounded.mode`; unbounded without it. */
@@ -41,6 +43,15 @@ export interface KafkaEngineSourceOptions {
   readonly subtask?: Subtask
   /** How long a pull waits for records before it returns an empty chunk (so barriers get through). */
   readonly pollIntervalMs?: number
+  /** Commits positions to `groupId` when a checkpoint completes, and as `autoCommitIntervalMs` says. */
+  readonly committer?: OffsetCommitter
+  /**
+   * `properties.enable.auto.commit` with checkpoints off: commit the position at least this often, at the
+   * end of a bounded read and on close. Without it nothing is committed unless checkpoints complete. Once
+   * the source takes a checkpoint snapshot, only completed checkpoints commit (as in Flink).
+   */
+  readonly autoCommitIntervalMs?: number
+  readonly logger?: Logger
 }
 
 export type { BoundedMode } from './partition-offsets.ts'
@@ -54,8 +65,13 @@ const DEFAULT_POLL_INTERVAL_MS = 100
  * A Kafka topic as an engine source: one chunk per fetched batch, its partition the Kafka partition.
  * Records that do not decode go to the dead-letter topic with headers saying why and where they came
  * from, and the job keeps running. The position is the next offset per partition; a restored source
- * seeks there. Offsets are committed to the consumer group when a checkpoint completes, for monitoring
- * (recovery uses the checkpoint, not the group).
+ * seeks there.
+ *
+ * As Flink's KafkaSource, the source assigns itself every partition (of its subtask's share) and takes no
+ * part in consumer-group membership, so jobs sharing a group id each read the whole topic. The group id
+ * names where offsets are committed: the offsets of a checkpoint once it completes (recovery uses the
+ * checkpoint, the group serves monitoring and the next 'group-offsets' start), or, without checkpoints,
+ * periodically when auto commit is on.
  *
  * `partitions()` lists the topic's partitions once `discoverPartitions()` ran (the factory's `openSource`
  * does that); otherwise those seen so far, and the engine adds partitions as their first records arrive.
@@ -74,6 +90,10 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   private readonly topicPartitions = new Set<number>()
   private opened = false
   private stops: StopOffsets | undefined
+  /** The position of each checkpoint taken and not yet completed, committed once it completes. */
+  private readonly checkpointPositions = new Map<number, KafkaSourcePosition>()
+  private checkpointing = false
+  private lastAutoCommit = Date.now()
 
   constructor(private readonly options: KafkaEngineSourceOptions) {}
 
@@ -98,7 +118,16 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   async pull(): Promise<SourceChunk | null> {
     if (!this.opened) await this.open()
     if (this.reader !== undefined) this.stops?.passPositions(this.reader.offsets)
-    if (this.stops?.allReached() === true) return null
+    if (this.stops?.allReached() === true) {
+      // A bounded read ends here: what it read is committed now, not only at some later close.
+      if (this.autoCommits()) await this.commit(this.snapshot())
+      return null
+    }
+    const interval = this.options.autoCommitIntervalMs
+    // The chunks pulled so far went through the operator chain synchronously: their offsets may be committed.
+    if (this.autoCommits() && Date.now() - this.lastAutoCommit >= interval!) {
+      await this.commit(this.snapshot())
+    }
     const batches = this.batches!
     this.nextBatch ??= batches.next()
     // A timer per pull, cleared when the batch wins: thousands of pending timers a second would outlive
@@ -117,8 +146,13 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     return { partition, batch: await this.decode(partition, records) }
   }
 
-  snapshot(): KafkaSourcePosition {
-    return [...this.positions]
+  snapshot(checkpointId?: number): KafkaSourcePosition {
+    const position: KafkaSourcePosition = [...this.positions]
+    if (checkpointId !== undefined) {
+      this.checkpointing = true
+      this.checkpointPositions.set(checkpointId, position)
+    }
+    return position
   }
 
   restore(position: KafkaSourcePosition): void {
@@ -126,13 +160,39 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     for (const [partition, offset] of position) this.positions.set(partition, offset)
   }
 
-  async onCheckpointComplete(): Promise<void> {
-    await this.reader?.commit()
+  /**
+   * Commits the position of checkpoint `checkpointId` (not the current one, which may be ahead of it), and
+   * forgets older checkpoints, whose positions this one supersedes. A caller that took its snapshot without
+   * an id commits the current position.
+   */
+  async onCheckpointComplete(checkpointId: number): Promise<void> {
+    const position = this.checkpointPositions.get(checkpointId) ?? this.snapshot()
+    for (const id of this.checkpointPositions.keys()) {
+      if (id <= checkpointId) this.checkpointPositions.delete(id)
+    }
+    await this.commit(position)
   }
 
   async close(): Promise<void> {
+    try {
+      // Kafka's consumer commits on close under auto commit too; a failure must not hide why the job stops.
+      if (this.autoCommits()) await this.commit(this.snapshot())
+    } catch (error) {
+      this.options.logger?.warn({ err: error, table: this.options.table }, 'last offset commit failed')
+    }
     await this.reader?.close()
     await this.deadLetters?.close()
+    await this.options.committer?.close()
+  }
+
+  /** Periodic commits: auto commit on and no checkpoint taken (checkpoints commit on completion instead). */
+  private autoCommits(): boolean {
+    return this.options.autoCommitIntervalMs !== undefined && !this.checkpointing
+  }
+
+  private async commit(position: KafkaSourcePosition): Promise<void> {
+    this.lastAutoCommit = Date.now()
+    await this.options.committer?.commit(position)
   }
 
   private ownsPartition(partition: number): boolean {
@@ -143,27 +203,28 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   private async open(): Promise<void> {
     this.opened = true
     const { kafka, topic, groupId, subtask, bounded } = this.options
+    const admin = kafka.admin()
+    await admin.connect()
+    let starts: Map<number, bigint>
+    try {
+      starts = await this.startOffsets(admin)
+      if (bounded !== undefined) {
+        this.stops = new StopOffsets(starts, await this.stopOffsets(admin, bounded, [...starts.keys()]))
+      }
+    } finally {
+      await admin.disconnect()
+    }
+    // Nothing to read before the stops: no consumer needed.
+    if (this.stops?.allReached() === true) return
     const readerOptions: KafkaReaderOptions = {
       topic,
       groupId,
       ...(subtask === undefined ? {} : { subtask }),
-      startup: this.startup(),
-    }
-    if (bounded !== undefined) {
-      const admin = kafka.admin()
-      await admin.connect()
-      try {
-        const starts = await this.startOffsets(admin, readerOptions)
-        this.stops = new StopOffsets(starts, await this.stopOffsets(admin, bounded, [...starts.keys()]))
-        readerOptions.startup = {
-          mode: 'specific-offsets',
-          offsets: [...starts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
-        }
-      } finally {
-        await admin.disconnect()
-      }
-      // Nothing to read before the stops: no consumer needed.
-      if (this.stops.allReached()) return
+      selfAssigned: true,
+      startup: {
+        mode: 'specific-offsets',
+        offsets: [...starts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+      },
     }
     this.reader = await KafkaReader.open(kafka, readerOptions)
     this.batches = this.reader[Symbol.asyncIterator]()
@@ -180,24 +241,17 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
   }
 
   /**
-   * Where the reader starts on each partition this source reads, resolved as the reader resolves it (the
-   * startup offsets, else the group's committed offset, else its reset), so a partition whose start is
-   * already at its stop is known to be done before any record arrives.
+   * Where the reader starts on each partition this source reads (the startup mode's offsets, with the
+   * table's group for 'group-offsets'): the reader seeks there, and a bounded source knows a partition
+   * whose start is already at its stop is done before any record arrives.
    */
-  private async startOffsets(admin: Admin, reader: KafkaReaderOptions): Promise<Map<number, bigint>> {
-    const startup = reader.startup ?? { mode: 'group-offsets' }
-    const readerGroup = consumerConfig(reader).groupId
-    const given = await offsetsAt(admin, this.options.topic, readerGroup, startup)
-    const committed = await offsetsAt(admin, this.options.topic, readerGroup, { mode: 'group-offsets' })
-    const reset = await offsetsAt(admin, this.options.topic, readerGroup, {
-      mode:
-        startup.mode === 'group-offsets' && startup.reset === 'latest' ? 'latest-offset' : 'earliest-offset',
-    })
+  private async startOffsets(admin: Admin): Promise<Map<number, bigint>> {
+    const { topic, groupId } = this.options
     const starts = new Map<number, bigint>()
-    for (const [partition, resetOffset] of reset) {
+    for (const [partition, offset] of await startingOffsets(admin, topic, groupId, this.startup())) {
       if (!this.ownsPartition(partition)) continue
       this.topicPartitions.add(partition)
-      starts.set(partition, given.get(partition) ?? committed.get(partition) ?? resetOffset)
+      starts.set(partition, offset)
     }
     return starts
   }

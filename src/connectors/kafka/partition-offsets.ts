@@ -59,3 +59,53 @@ export async function listedOffsets(
     }
   }
 }
+
+/** `group-offsets` with `auto.offset.reset` = 'none' met a partition its group committed nothing for. */
+export class NoCommittedOffsetError extends Error {
+  override readonly name = 'NoCommittedOffsetError'
+
+  constructor(topic: string, groupId: string, partitions: readonly number[]) {
+    super(
+      `group '${groupId}' has committed no offset for partition${partitions.length === 1 ? '' : 's'} ${partitions.join(', ')} of topic '${topic}' and 'properties.auto.offset.reset' is 'none': set it to 'earliest' or 'latest', or choose another 'scan.startup.mode'`,
+    )
+  }
+}
+
+/**
+ * Where a reader starting at `startup` begins on every partition of the topic, as Flink's KafkaSource
+ * resolves it: 'group-offsets' takes `groupId`'s committed offset and, where there is none, follows its
+ * reset strategy; 'specific-offsets' takes the committed offset, else the earliest, for a partition it does
+ * not list; 'timestamp' gives the end of a partition with no record at or after the time.
+ */
+export async function startingOffsets(
+  admin: Admin,
+  topic: string,
+  groupId: string,
+  startup: StartupMode,
+): Promise<Map<number, bigint>> {
+  const ends = await admin.fetchTopicOffsets(topic)
+  const given =
+    startup.mode === 'group-offsets'
+      ? new Map<number, bigint>()
+      : await offsetsAt(admin, topic, groupId, startup)
+  const committed =
+    startup.mode === 'group-offsets' || startup.mode === 'specific-offsets'
+      ? await offsetsAt(admin, topic, groupId, { mode: 'group-offsets' })
+      : new Map<number, bigint>()
+  const reset = startup.mode === 'group-offsets' ? (startup.reset ?? 'earliest') : 'earliest'
+  const starts = new Map<number, bigint>()
+  const unresolved: number[] = []
+  for (const { partition, low, high } of ends) {
+    const start = given.get(partition) ?? committed.get(partition)
+    if (start !== undefined) starts.set(partition, start)
+    else if (reset === 'none') unresolved.push(partition)
+    else starts.set(partition, BigInt(reset === 'earliest' ? low : high))
+  }
+  if (unresolved.length > 0)
+    throw new NoCommittedOffsetError(
+      topic,
+      groupId,
+      unresolved.sort((a, b) => a - b),
+    )
+  return starts
+}

@@ -1,16 +1,27 @@
 import type { Batch, Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
 import type { Subtask } from '../engine/context.ts'
 import { listedOffsets } from './partition-offsets.ts'
-import { ownsPartition, subtaskGroupId, subtaskPartitionAssigner } from './subtask-partitions.ts'
+import {
+  ownsPartition,
+  privateReaderGroupId,
+  subtaskGroupId,
+  subtaskPartitionAssigner,
+} from './subtask-partitions.ts'
 
 /** Where a reader starts, with the names of Flink's `scan.startup.mode`. */
 export type StartupMode =
-  /** Committed group offsets; where the group has none, the earliest (default) or latest offset. */
-  | { mode: 'group-offsets'; reset?: 'earliest' | 'latest' }
+  /**
+   * Committed group offsets; where the group has none, Kafka's `auto.offset.reset`: the earliest (default)
+   * or latest offset, or 'none', an error (Flink's `OffsetsInitializer.committedOffsets(strategy)`).
+   */
+  | { mode: 'group-offsets'; reset?: OffsetReset }
   | { mode: 'earliest-offset' }
   | { mode: 'latest-offset' }
   | { mode: 'timestamp'; timestampMillis: number }
   | { mode: 'specific-offsets'; offsets: Array<{ partition: number; offset: string }> }
+
+/** Kafka's `auto.offset.reset`: where to start a partition the group committed no offset for. */
+export type OffsetReset = 'earliest' | 'latest' | 'none'
 
 export interface KafkaRecord {
   topic: string
@@ -49,6 +60,13 @@ export interface KafkaReaderOptions {
    * (see `subtask-partitions.ts`).
    */
   subtask?: Subtask
+  /**
+   * Read every partition (of `subtask`'s share) without taking part in `groupId`'s membership, as Flink's
+   * KafkaSource does, so any number of readers with the same group id each read all of it. `groupId` then
+   * only names where the caller commits (not through `commit()`, which would commit to the reader's private
+   * group): give the start offsets as 'specific-offsets', resolved from the group beforehand.
+   */
+  selfAssigned?: boolean
   startup?: StartupMode
   /** Hide records of open and aborted transactions (Kafka's read_committed); on by default. */
   readCommitted?: boolean
@@ -88,13 +106,19 @@ const FETCH_MAX_WAIT_MS = 500
 /** The kafkajs consumer settings of a reader: benchmarks compare the bare client with the same fetches. */
 export function consumerConfig(options: KafkaReaderOptions): ConsumerConfig {
   const { subtask } = options
+  const share = subtask ?? { index: 0, count: 1 }
   return {
-    ...(subtask === undefined || subtask.count === 1
-      ? { groupId: options.groupId }
-      : {
-          groupId: subtaskGroupId(options.groupId, subtask),
-          partitionAssigners: [subtaskPartitionAssigner(subtask)],
-        }),
+    ...(options.selfAssigned === true
+      ? {
+          groupId: privateReaderGroupId(options.groupId, share),
+          partitionAssigners: [subtaskPartitionAssigner(share)],
+        }
+      : subtask === undefined || subtask.count === 1
+        ? { groupId: options.groupId }
+        : {
+            groupId: subtaskGroupId(options.groupId, subtask),
+            partitionAssigners: [subtaskPartitionAssigner(subtask)],
+          }),
     readUncommitted: options.readCommitted === false,
     maxBytes: options.maxBytes ?? 8 << 20,
     maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
@@ -141,6 +165,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
     private readonly prefetchLimit: number,
     private readonly maxBatchRecords: number,
     private readonly autoCommitIntervalMs: number | undefined,
+    private readonly selfAssigned: boolean,
   ) {}
 
   static async open(kafka: Kafka, options: KafkaReaderOptions): Promise<KafkaReader> {
@@ -151,6 +176,7 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
       Math.max(1, options.prefetchBatches ?? DEFAULT_PREFETCH_BATCHES),
       Math.max(1, options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS),
       options.autoCommitIntervalMs,
+      options.selfAssigned === true,
     )
     const startup = options.startup ?? { mode: 'group-offsets' }
     await consumer.connect()
@@ -295,6 +321,11 @@ export class KafkaReader implements AsyncIterable<KafkaRecordBatch> {
    * `inHand` is false: a caller that failed on the batch in hand must not commit it.
    */
   async commit(options: { inHand?: boolean } = {}): Promise<void> {
+    if (this.selfAssigned) {
+      throw new Error(
+        'a self-assigned reader has no group of its own to commit to: commit its offsets with an OffsetCommitter',
+      )
+    }
     if (options.inHand !== false) this.releaseInHand()
     this.lastCommit = Date.now()
     if (this.positions.size === 0) return

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs'
 import type { Subtask } from '../engine/context.ts'
 
@@ -14,6 +15,17 @@ export function ownsPartition(share: Subtask, partition: number): boolean {
  */
 export function subtaskGroupId(groupId: string, share: Subtask): string {
   return `${groupId}-subtask-${share.index}-of-${share.count}`
+}
+
+/**
+ * The consumer group of a reader that assigns partitions itself (Flink's KafkaSource): every such reader
+ * reads all of its share of the topic, whatever other readers of the same group id do. kafkajs fetches
+ * only as a group member, so the reader is the sole member of a group of its own, unique per reader
+ * instance; it never commits there (commits go to the configured group, see `offset-committer.ts`), and
+ * Kafka removes an empty group without offsets as soon as its member leaves.
+ */
+export function privateReaderGroupId(groupId: string, share: Subtask): string {
+  return `${groupId}.weir-reader-${share.index}-of-${share.count}-${randomUUID()}`
 }
 
 const ASSIGNER_NAME = 'WeirSubtaskPartitions'

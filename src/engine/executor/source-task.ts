@@ -150,12 +150,12 @@ export class SourceTask {
     const checkpointId = this.requestedBarrier
     if (checkpointId === null) return
     this.requestedBarrier = null
-    this.environment.coordinator.acknowledge(this.name, checkpointId, this.snapshot())
+    this.environment.coordinator.acknowledge(this.name, checkpointId, this.snapshot(checkpointId))
     this.output.barrier(checkpointId)
   }
 
-  private snapshot(): SourceTaskSnapshot {
-    return { position: this.source.snapshot(), watermarks: this.watermarks?.snapshot() ?? null }
+  private snapshot(checkpointId?: number): SourceTaskSnapshot {
+    return { position: this.source.snapshot(checkpointId), watermarks: this.watermarks?.snapshot() ?? null }
   }
 
   private advanceWatermark(now: number): void {
