@@ -1,5 +1,6 @@
 import { type Int64, wrapInt64 } from '../int64.ts'
 import type { AggregateFunction, PartialCodec } from './aggregate-function.ts'
+import { decimalMean, decimalUnits, unitsToDouble } from './decimal-sum.ts'
 
 interface Counter {
   count: number
@@ -105,10 +106,30 @@ export type IntegerBits = 32 | 64
 export interface SumOptions {
   /** Sum integers exactly and wrap the result to these bits (Flink's SUM over TINYINT…BIGINT). */
   readonly integerBits?: IntegerBits
+  /**
+   * Sum DECIMAL values of this scale exactly, as integers of 10^-scale units (each value is a double rounded
+   * to `scale` digits; see decimal-sum.ts), so a million cents add up to the exact total rather than to a
+   * float's rounding of it.
+   */
+  readonly decimalScale?: number
 }
 
 export function sum(options: SumOptions = {}): AggregateFunction<Summation> {
   const bits = options.integerBits
+  const scale = options.decimalScale
+  if (scale !== undefined) {
+    const units = decimalUnits(scale)
+    return {
+      name: 'SUM',
+      retractable: true,
+      create: createSummation,
+      add: (acc, value) => addIntegerTo(acc, units(value), 1),
+      retract: (acc, value) => addIntegerTo(acc, units(value), -1),
+      merge: mergeIntegerSums,
+      getValue: (acc) => (acc.count === 0 ? null : unitsToDouble(total(acc), scale)),
+      partial: summationPartial,
+    }
+  }
   if (bits !== undefined) {
     return {
       name: 'SUM',
@@ -135,6 +156,11 @@ export function sum(options: SumOptions = {}): AggregateFunction<Summation> {
 
 export interface AverageOptions {
   /**
+   * Average DECIMAL values exactly in units of 10^-decimalScale (see `SumOptions.decimalScale`), the mean
+   * rounded half up to that scale, as Flink's AVG over DECIMAL does (its result scale is max(6, s)).
+   */
+  readonly decimalScale?: number
+  /**
    * AVG over an integer column is an integer in Flink (the sum divided by the count, truncated toward zero);
    * over DOUBLE it is a double. Integer averages are computed exactly.
    */
@@ -143,6 +169,20 @@ export interface AverageOptions {
 
 export function avg(options: AverageOptions = {}): AggregateFunction<Summation> {
   const integerResult = options.integerResult ?? false
+  const scale = options.decimalScale
+  if (scale !== undefined) {
+    const units = decimalUnits(scale)
+    return {
+      name: 'AVG',
+      retractable: true,
+      create: createSummation,
+      add: (acc, value) => addIntegerTo(acc, units(value), 1),
+      retract: (acc, value) => addIntegerTo(acc, units(value), -1),
+      merge: mergeIntegerSums,
+      getValue: (acc) => (acc.count === 0 ? null : decimalMean(total(acc), acc.count, scale)),
+      partial: summationPartial,
+    }
+  }
   return {
     name: 'AVG',
     retractable: true,

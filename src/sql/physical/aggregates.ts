@@ -1,5 +1,6 @@
 import {
   type AggregateFunction,
+  type AverageOptions,
   approxCountDistinct,
   avg,
   count,
@@ -54,7 +55,7 @@ function aggregateFunction(call: AggregateCall, retractable: boolean): Aggregate
     case 'SUM0':
       return erase(sumOrZero(call))
     case 'AVG':
-      return erase(avg({ integerResult: isInteger(call.type) }))
+      return erase(avg(averageOptions(call)))
     case 'MIN':
       return erase(min(options))
     case 'MAX':
@@ -80,7 +81,18 @@ function sumOrZero(call: AggregateCall): AggregateFunction<unknown> {
 function sumOptions(call: AggregateCall): SumOptions {
   if (call.type.kind === 'BIGINT') return { integerBits: 64 }
   if (isInteger(call.type)) return { integerBits: 32 }
+  // SUM(DECIMAL(p, s)) is DECIMAL(38, s): added exactly in units of 10^-s.
+  if (call.type.kind === 'DECIMAL') return { decimalScale: call.type.scale }
   return {}
+}
+
+/**
+ * AVG(DECIMAL(p, s)) is DECIMAL(38, max(6, s)): values are added exactly in units of 10^-max(6, s), which
+ * hold every value of scale s exactly, and the mean is rounded half up to that scale.
+ */
+function averageOptions(call: AggregateCall): AverageOptions {
+  if (call.type.kind === 'DECIMAL') return { decimalScale: call.type.scale }
+  return { integerResult: isInteger(call.type) }
 }
 
 /**
