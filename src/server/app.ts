@@ -17,7 +17,7 @@ import { createCatalogMetrics } from '../catalog/governance/metrics.ts'
 import { ADMIN_TOKEN_ENV, redactTokens } from '../catalog/governance/tokens.ts'
 import { WEIR_VERSION } from '../version.ts'
 import { clientErrorHandler } from './client-errors.ts'
-import { registerEdgeValidation } from './edge-validation.ts'
+import { checkBody, registerEdgeValidation } from './edge-validation.ts'
 import { frameworkErrors, MAX_PATH_PARAM_LENGTH, registerErrorHandling } from './errors.ts'
 import { registerEnforcement } from './governance/enforcement.ts'
 import { SubjectIndexCache } from './governance/subject-index.ts'
@@ -75,7 +75,7 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
   // Route schemas document the API; validation happens in the domain code, which knows the right error codes.
   app.setValidatorCompiler(() => () => true)
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
-  registerBodyParsers(app)
+  registerBodyParsers(app, checkBody)
   registerErrorHandling(app)
   // Before enforcement: a path or query the storage cannot keep is refused before it reaches auth or audit.
   registerEdgeValidation(app)

@@ -7,6 +7,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { CatalogError } from '../catalog/locations/errors.ts'
+import { ErrorCodes, RegistryError } from '../catalog/registry/errors.ts'
+import { API_PREFIX } from './errors.ts'
 
 /** Nesting deeper than this is refused: no catalog document, schema request or lineage event comes close. */
 export const MAX_BODY_DEPTH = 64
@@ -53,7 +55,16 @@ export function checkUrlInput(request: FastifyRequest): void {
   if (typeof params === 'object' && params !== null) {
     for (const [field, value] of Object.entries(params as Record<string, unknown>)) {
       const problem = typeof value === 'string' ? textProblem(value, true) : undefined
-      if (problem !== undefined) throw invalid(field, problem, 'path')
+      if (problem === undefined) continue
+      // Confluent answers a bad subject name with 42208, and registry clients know that code.
+      if (field === 'subject' && !request.url.startsWith(API_PREFIX)) {
+        throw new RegistryError(
+          422,
+          ErrorCodes.INVALID_SUBJECT,
+          `The specified subject is not valid: it ${problem}; use 1 to 255 characters without control characters.`,
+        )
+      }
+      throw invalid(field, problem, 'path')
     }
   }
   const query = request.query

@@ -3,7 +3,6 @@
  * and readers for query parameters (which arrive as strings).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { checkBody } from './edge-validation.ts'
 
 /** What the registry answers with, like Confluent's. */
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json'
@@ -24,9 +23,10 @@ export class MalformedBodyError extends Error {
 /**
  * One JSON parser for every accepted type. An empty body parses to undefined rather than failing, because
  * clients send `Content-Type: application/json` on DELETEs without a body; handlers that need a body say so.
- * A parsed body is checked for text no handler may see (NUL bytes, lone surrogates, see edge-validation.ts).
+ * `check` sees each parsed body before any hook or handler does (app.ts passes the edge checks) and throws to
+ * refuse it.
  */
-export function registerBodyParsers(app: FastifyInstance): void {
+export function registerBodyParsers(app: FastifyInstance, check: (body: unknown) => void = () => {}): void {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser(JSON_CONTENT_TYPES, { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
@@ -46,7 +46,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
       return
     }
     try {
-      checkBody(parsed)
+      check(parsed)
     } catch (error) {
       done(error as Error, undefined)
       return

@@ -71,6 +71,14 @@ describe('the HTTP edge', () => {
     expect(answer.body.message).toMatch(/^deleted: contains a NUL byte/)
   })
 
+  it('answers a subject name with a NUL byte as Confluent does: 422, error code 42208', async () => {
+    for (const url of ['/subjects/edge%00value/versions', '/config/edge%00value', '/subjects/a%01b']) {
+      const answer = await send(url === '/subjects/a%01b' ? 'DELETE' : 'GET', url)
+      expect(answer).toMatchObject({ status: 422, body: { error_code: 42208 } })
+      expect(answer.body.message).toMatch(/^The specified subject is not valid: it contains/)
+    }
+  })
+
   it('refuses a NUL byte before authentication: no 401, no audit record', async () => {
     const before = await auditCount()
     const response = await app.inject({ method: 'GET', url: '/api/v1/datasets/a%00' })
