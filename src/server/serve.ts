@@ -14,6 +14,7 @@ import {
   secretFilesWithin,
 } from '../catalog/locations/secrets.ts'
 import { buildServer, type WeirServer } from './app.ts'
+import { logAuditAnchors } from './audit-anchor-log.ts'
 
 export interface ServeOptions {
   database: CatalogDatabaseOptions
@@ -93,6 +94,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
     `UDM server ready: schema registry at ${url}, UDM API at ${url}/api/v1, OpenAPI at ${url}/api/docs`,
   )
+  const anchors = await logAuditAnchors(catalog.governance, log)
   let stopping: Promise<void> | undefined
   return {
     url,
@@ -100,7 +102,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     catalog,
     stop() {
       // The database closes only after Fastify has closed: every in-flight request has had its answer.
-      stopping ??= app.close().then(() => catalog.close())
+      stopping ??= app
+        .close()
+        .then(() => anchors.stop())
+        .then(() => catalog.close())
       return stopping
     },
   }
