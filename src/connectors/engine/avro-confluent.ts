@@ -46,13 +46,26 @@ const AVRO_TYPES: ReadonlyArray<[RegExp, unknown]> = [
   [/^TIMESTAMP/, { type: 'long', logicalType: 'timestamp-millis' }],
 ]
 
+/** DECIMAL(p, s) as Flink's avro format writes it: bytes with the decimal logical type (DECIMAL is (10, 0)). */
+function decimalSchema(type: string): unknown {
+  const match = /^(?:DECIMAL|DEC|NUMERIC)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?/.exec(type)
+  if (match === null) return undefined
+  return {
+    type: 'bytes',
+    logicalType: 'decimal',
+    precision: Number(match[1] ?? 10),
+    scale: Number(match[2] ?? 0),
+  }
+}
+
 /**
  * The Avro schema Flink derives for a table: a record named `record` in `org.apache.flink.avro.generated`,
  * nullable columns as a union with null (null first, default null).
  */
 export function avroSchemaOf(columns: readonly ConnectorColumn[]): string {
   const fields = columns.map((column) => {
-    const type = AVRO_TYPES.find(([pattern]) => pattern.test(column.type.trim().toUpperCase()))?.[1]
+    const text = column.type.trim().toUpperCase()
+    const type = decimalSchema(text) ?? AVRO_TYPES.find(([pattern]) => pattern.test(text))?.[1]
     if (type === undefined) {
       throw new ConnectorOptionError(
         `format 'avro-confluent' cannot write column '${column.name}' of type ${column.type}`,

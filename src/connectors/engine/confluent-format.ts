@@ -123,7 +123,14 @@ export interface ConfluentEncoderOptions {
 export function confluentEncoder(format: ConfluentFormat, options: ConfluentEncoderOptions): RecordEncoder {
   const { register, subject, columns } = options
   const { schema, payload, messageIndexes } = writerOf(format, options)
-  const rows = structuredRows(columns, format === 'json-confluent' ? { omitNulls: true } : {})
+  const rows = structuredRows(
+    columns,
+    format === 'json-confluent'
+      ? { omitNulls: true }
+      : format === 'avro-confluent'
+        ? { decimalsAsBytes: true }
+        : {},
+  )
   let schemaId: number | undefined
   let registering: Promise<void> | undefined
   return {

@@ -1,4 +1,5 @@
 import { isInt64, type Row } from '../../engine/index.ts'
+import { unscaledFromBytes, unscaledToBytes } from '../../formats/avro-decimal.ts'
 import type { LogicalType } from '../../sql/types/logical-type.ts'
 import { parseLogicalType } from '../../sql/types/type-from-spec.ts'
 import { coerceValue, ValueError } from './sql-values.ts'
@@ -20,6 +21,11 @@ export interface StructuredRows {
 export interface StructuredRowOptions {
   /** Leave null fields out of written records (JSON Schema: an absent property, not a null one). */
   readonly omitNulls?: boolean
+  /**
+   * Write DECIMAL columns as Avro's `decimal` logical type: the unscaled value's two's-complement bytes
+   * (JSON Schema and Protobuf take numbers).
+   */
+  readonly decimalsAsBytes?: boolean
 }
 
 export function structuredRows(
@@ -73,6 +79,17 @@ function reader(type: LogicalType, path: string): Convert {
         if (isRecord(value)) return new Map(Object.entries(value).map(([k, v]) => [key(k), item(v)]))
         return unset(value, path, type)
       }
+    }
+    case 'DECIMAL': {
+      // Avro's decimal logical type decodes to the unscaled value's bytes; the column's scale places the point.
+      const scale = type.scale
+      const column = { name: path, type: type.kind }
+      return (value) =>
+        value instanceof Uint8Array
+          ? Number(`${unscaledFromBytes(value)}e-${scale}`)
+          : typeof value === 'number'
+            ? value
+            : coerceValue(value, column)
     }
     default: {
       const column = { name: path, type: type.kind }
@@ -129,6 +146,12 @@ function writer(type: LogicalType, options: StructuredRowOptions): Convert {
           ? Object.fromEntries([...value].map(([k, v]) => [String(k), item(v)]))
           : (value ?? null)
     }
+    case 'DECIMAL': {
+      if (options.decimalsAsBytes !== true) return (value) => value ?? null
+      const scale = type.scale
+      return (value) =>
+        typeof value === 'number' ? unscaledToBytes(unscaledOf(value, scale)) : (value ?? null)
+    }
     default:
       // BIGINTs beyond 2^53 stay bigints: every codec writes them exactly (JSON too, see formats/json-exact.ts).
       return (value) => value ?? null
@@ -149,4 +172,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   return typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`
+}
+
+/**
+ * A DECIMAL value (a double rounded to `scale` digits, see sql/types/logical-type.ts) as its unscaled integer:
+ * toFixed rounds the double's exact binary value to the nearest `scale`-digit decimal, the one it stands for.
+ */
+function unscaledOf(value: number, scale: number): bigint {
+  if (Math.abs(value) < 1e21) return BigInt(value.toFixed(scale).replace('.', ''))
+  return BigInt(value) * 10n ** BigInt(scale)
 }
