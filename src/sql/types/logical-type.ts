@@ -5,11 +5,13 @@
  * | ------------------------------- | ----------------------------------------------------------------------- |
  * | BOOLEAN                         | `boolean`                                                               |
  * | TINYINT, SMALLINT, INT          | `number` (an integer in the type's range; arithmetic wraps like Java)    |
- * | BIGINT                          | `number`: exact only up to ±2^53 (`Number.MAX_SAFE_INTEGER`); beyond   |
- * |                                 | that values lose precision and overflow does not wrap as in Java        |
+ * | BIGINT                          | `number` while the value is a safe integer (|v| <= 2^53 - 1), `bigint`  |
+ * |                                 | beyond: exact over the whole signed 64-bit range, one representation per |
+ * |                                 | value (engine/int64.ts); arithmetic and SUM wrap at 64 bits like Java    |
  * | FLOAT, DOUBLE                   | `number`                                                                |
  * | DECIMAL(p, s)                   | `number` (a double, rounded half-up to `s` digits by CAST and by        |
- * |                                 | arithmetic): exact to ~15 significant digits, not to 38 as in Flink     |
+ * |                                 | arithmetic): exact to ~15 significant digits, not to 38 as in Flink;    |
+ * |                                 | SUM and AVG add in exact units of 10^-s and round once at the end       |
  * | CHAR(n), VARCHAR(n), STRING     | `string` (CHAR values are not blank-padded)                             |
  * | BINARY(n), VARBINARY(n), BYTES  | `Uint8Array`                                                            |
  * | DATE                            | `number`: days since 1970-01-01                                         |
