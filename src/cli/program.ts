@@ -7,6 +7,7 @@ import { registerDatasetCommands } from './commands/dataset.ts'
 import { registerGovernanceCommands } from './commands/governance.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
 import { registerSqlCommands } from './commands/sql.ts'
+import { registerTopicCommands } from './commands/topic.ts'
 import { registerUdmCommands } from './commands/udm.ts'
 
 /** The `weir` command tree; each area registers its own subcommands here. */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerGovernanceCommands(program)
   registerCatalogCommands(program)
   registerDataCommands(program)
+  registerTopicCommands(program)
   registerSqlCommands(program)
 
   return program

@@ -13,14 +13,21 @@ import { DatasetUsageError } from './errors.ts'
 import { isRegistryFault, type RegistryRetryOptions, retryRegistryFaults } from './registry-retry.ts'
 
 export type DatasetAccess = 'read' | 'write'
+/** The systems a handle reads and writes: Kafka topics, and Redis keys for lookups. */
+export type LocationSystem = 'kafka' | 'redis'
 
 /** What a dataset handle needs from its connection: resolution (permission-checked), codecs, clients. */
 export interface DatasetContext {
   resolve(dataset: string, access: DatasetAccess): Promise<ResolvedDataset>
+  /** The location on `system` the handle connects to, with its cluster's secrets when it has any. */
+  locate(dataset: string, access: DatasetAccess, system: LocationSystem): Promise<ResolvedLocation>
   readonly registry: CodecRegistry
   kafkaFor(location: ResolvedLocation): Kafka
-  /** One long-lived producer per topic: opening one costs round trips that a write must not pay each time. */
-  writerFor(location: ResolvedLocation): Promise<KafkaWriter>
+  /**
+   * One long-lived producer per topic: opening one costs round trips that a write must not pay each time.
+   * Fails with a MissingTopicError when the topic does not exist.
+   */
+  writerFor(location: ResolvedLocation, dataset: string): Promise<KafkaWriter>
   redisFor(location: ResolvedLocation): RedisStore
   /** How long schema registry faults are retried before reading stops (see RegistryRetryOptions). */
   readonly registryRetry?: RegistryRetryOptions
@@ -102,11 +109,11 @@ export class DatasetHandle<T = Record<string, unknown>> {
    */
   async write(records: T[]): Promise<void> {
     const resolved = await this.context.resolve(this.name, 'write')
-    const location = locationOf(resolved, 'kafka')
+    const location = await this.context.locate(this.name, 'write', 'kafka')
     const codecs = await this.codecs(resolved)
     // A raw key is the key's text, as without a key format: a codec would get the key fields as an object.
     const keyOf = keyEncoder(resolved.primaryKey, resolved.key?.format === 'raw' ? undefined : codecs.key)
-    const writer = await this.context.writerFor(location)
+    const writer = await this.context.writerFor(location, this.name)
     await writer.send(records.map((record) => ({ key: keyOf(record), value: codecs.value.encode(record) })))
   }
 
@@ -122,7 +129,7 @@ export class DatasetHandle<T = Record<string, unknown>> {
   /** The record stored under a key in the dataset's key-value location (Redis), or undefined. */
   async lookup(key: Record<string, unknown>): Promise<T | undefined> {
     const resolved = await this.context.resolve(this.name, 'read')
-    const store = this.context.redisFor(locationOf(resolved, 'redis'))
+    const store = this.context.redisFor(await this.context.locate(this.name, 'read', 'redis'))
     const stored = await store.get(key)
     if (stored === undefined || !Buffer.isBuffer(stored)) return stored as T | undefined
     const { value } = await this.codecs(resolved)
@@ -133,7 +140,7 @@ export class DatasetHandle<T = Record<string, unknown>> {
   }
 }
 
-function locationOf(resolved: ResolvedDataset, system: 'kafka' | 'redis'): ResolvedLocation {
+export function locationOf(resolved: ResolvedDataset, system: LocationSystem): ResolvedLocation {
   const location = resolved.locations.find((candidate) => candidate.system === system)
   if (!location) {
     const systems = resolved.locations.map((candidate) => candidate.system).join(', ') || 'none'
@@ -187,7 +194,7 @@ export class DatasetReader<T> implements AsyncIterable<DatasetBatch<T>> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<DatasetBatch<T>> {
     const resolved = await this.context.resolve(this.dataset, 'read')
-    const location = locationOf(resolved, 'kafka')
+    const location = await this.context.locate(this.dataset, 'read', 'kafka')
     const kafka = this.context.kafkaFor(location)
     const topic = String(location.topic)
     const { group } = this.options

@@ -22,6 +22,26 @@ export class DatasetUsageError extends Error {
   }
 }
 
+/**
+ * The location a dataset handle uses keeps its connection secrets as references (`env:`/`file:`), and the
+ * server would not hand them to this caller: `grant` says what to ask for.
+ */
+export class SecretAccessError extends Error {
+  constructor(
+    readonly dataset: string,
+    readonly cluster: string,
+    /** What would let the caller in: a command for an owner/admin to run, or a server option. */
+    readonly remedy: string,
+    cause: UdmClientError,
+  ) {
+    super(
+      `${dataset}: cluster '${cluster}' keeps its connection secrets as references, and the UDM server did not hand them to this token (HTTP ${cause.status}: ${cause.message}). ${remedy}`,
+      { cause },
+    )
+    this.name = 'SecretAccessError'
+  }
+}
+
 /** The UDM server could not be reached at all (connection refused, DNS, timeout): nothing answered. */
 export class UdmUnreachableError extends Error {
   constructor(

@@ -9,15 +9,23 @@
 import type { Kafka } from 'kafkajs'
 import type { ResolvedDataset, ResolvedLocation } from '../catalog/locations/model.ts'
 import { kafkaClient, parseBootstrapServers } from '../connectors/kafka/client.ts'
+import { assertTopicExists } from '../connectors/kafka/topic-admin.ts'
 import { KafkaWriter } from '../connectors/kafka/writer.ts'
 import { type RedisDataType, RedisStore } from '../connectors/redis/store.ts'
 import { CodecRegistry } from '../formats/index.ts'
-import { type DatasetAccess, type DatasetContext, DatasetHandle } from './dataset.ts'
-import { DatasetUsageError } from './errors.ts'
+import {
+  type DatasetAccess,
+  type DatasetContext,
+  DatasetHandle,
+  type LocationSystem,
+  locationOf,
+} from './dataset.ts'
+import { DatasetUsageError, SecretAccessError, UdmClientError } from './errors.ts'
 import { type UdmConnectionOptions, UdmHttp } from './http.ts'
 import type { RegistryRetryOptions } from './registry-retry.ts'
 import { RegistrySchemaSource } from './registry-source.ts'
 
+export { MissingTopicError } from '../connectors/kafka/topic-admin.ts'
 export type {
   DatasetBatch,
   DatasetReader,
@@ -30,6 +38,7 @@ export { DEAD_LETTER_HEADERS } from './dead-letter.ts'
 export {
   DatasetUsageError,
   RegistryUnavailableError,
+  SecretAccessError,
   UdmClientError,
   UdmUnreachableError,
 } from './errors.ts'
@@ -47,6 +56,7 @@ const SECRET_REFERENCE = /^(env|file):/
 export class Udm implements DatasetContext {
   readonly registry: CodecRegistry
   private readonly resolutions = new Map<string, Promise<ResolvedDataset>>()
+  private readonly locations = new Map<string, Promise<ResolvedLocation>>()
   private readonly kafkaClients = new Map<string, Kafka>()
   private readonly writers = new Map<string, Promise<KafkaWriter>>()
   private readonly redisStores = new Map<string, RedisStore>()
@@ -77,20 +87,53 @@ export class Udm implements DatasetContext {
     return resolved
   }
 
-  private async fetchResolution(dataset: string, access: DatasetAccess): Promise<ResolvedDataset> {
-    const query = new URLSearchParams({ access })
+  /** The dataset as the caller may see it: every location, secrets as references. */
+  private fetchResolution(dataset: string, access: DatasetAccess): Promise<ResolvedDataset> {
+    return this.http.get<ResolvedDataset>(this.resolvePath(dataset, access, {}))
+  }
+
+  private resolvePath(dataset: string, access: DatasetAccess, extra: Record<string, string>): string {
+    const query = new URLSearchParams({ access, ...extra })
     if (this.environment) query.set('environment', this.environment)
-    const path = `/api/v1/datasets/${encodeURIComponent(dataset)}/resolve`
-    const resolved = await this.http.get<ResolvedDataset>(`${path}?${query}`)
-    // Secrets are only asked for when a location actually needs one, so most callers never hold any.
-    const needsSecrets = resolved.locations.some((location) =>
-      Object.values(location.cluster.properties).some(
-        (value) => typeof value === 'string' && SECRET_REFERENCE.test(value),
-      ),
+    return `/api/v1/datasets/${encodeURIComponent(dataset)}/resolve?${query}`
+  }
+
+  /**
+   * The dataset's location on `system`, ready to connect to. Secrets are asked for only when that location's
+   * cluster has references, and only for that location (system= and cluster= on the resolve): a Redis
+   * lookup never needs, nor asks for, the password of the dataset's MySQL location.
+   */
+  locate(dataset: string, access: DatasetAccess, system: LocationSystem): Promise<ResolvedLocation> {
+    const cacheKey = `${access}:${system}:${dataset}`
+    let located = this.locations.get(cacheKey)
+    if (!located) {
+      located = this.fetchLocation(dataset, access, system)
+      this.locations.set(cacheKey, located)
+      located.catch(() => this.locations.delete(cacheKey))
+    }
+    return located
+  }
+
+  private async fetchLocation(
+    dataset: string,
+    access: DatasetAccess,
+    system: LocationSystem,
+  ): Promise<ResolvedLocation> {
+    const location = locationOf(await this.resolve(dataset, access), system)
+    const needsSecrets = Object.values(location.cluster.properties).some(
+      (value) => typeof value === 'string' && SECRET_REFERENCE.test(value),
     )
-    if (!needsSecrets) return resolved
-    query.set('includeSecrets', 'true')
-    return this.http.get<ResolvedDataset>(`${path}?${query}`)
+    if (!needsSecrets) return location
+    const cluster = location.cluster.name
+    const path = this.resolvePath(dataset, access, { includeSecrets: 'true', system, cluster })
+    try {
+      return locationOf(await this.http.get<ResolvedDataset>(path), system)
+    } catch (error) {
+      if (error instanceof UdmClientError && error.status === 403) {
+        throw new SecretAccessError(dataset, cluster, secretRemedy(dataset, cluster, error), error)
+      }
+      throw error
+    }
   }
 
   kafkaFor(location: ResolvedLocation): Kafka {
@@ -107,15 +150,23 @@ export class Udm implements DatasetContext {
     return kafka
   }
 
-  writerFor(location: ResolvedLocation): Promise<KafkaWriter> {
+  writerFor(location: ResolvedLocation, dataset: string): Promise<KafkaWriter> {
     const key = `${location.cluster.name}/${String(location.topic)}`
     let writer = this.writers.get(key)
     if (!writer) {
-      writer = KafkaWriter.open(this.kafkaFor(location), { topic: String(location.topic) })
+      writer = this.openWriter(location, dataset)
       this.writers.set(key, writer)
       writer.catch(() => this.writers.delete(key))
     }
     return writer
+  }
+
+  /** A writer to a topic that exists: a missing one fails here, at once, naming the command that creates it. */
+  private async openWriter(location: ResolvedLocation, dataset: string): Promise<KafkaWriter> {
+    const kafka = this.kafkaFor(location)
+    const topic = String(location.topic)
+    await assertTopicExists(kafka, topic, { cluster: location.cluster.name, dataset })
+    return KafkaWriter.open(kafka, { topic })
   }
 
   redisFor(location: ResolvedLocation): RedisStore {
@@ -152,6 +203,17 @@ export class Udm implements DatasetContext {
     await Promise.all([...this.redisStores.values()].map((store) => store.close()))
     this.redisStores.clear()
   }
+}
+
+/** What to do about a 403 on a resolve with secrets: the grants to ask for, or the server option to set. */
+function secretRemedy(dataset: string, cluster: string, error: UdmClientError): string {
+  if (error.code === 'secrets_forbidden') {
+    return 'Start the UDM server with --allow-secrets (weir udm serve --allow-secrets), or give the cluster plain connection properties'
+  }
+  return (
+    `Secrets need owner on the dataset and on the cluster: ask an owner or admin for \`weir grant add owner cluster:${cluster} --principal <you>\`` +
+    ` (and \`weir grant add owner ${dataset} --principal <you>\` if you do not own ${dataset})`
+  )
 }
 
 /** Connects to a UDM server (checking that it answers); datasets are resolved when first used. */

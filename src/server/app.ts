@@ -31,6 +31,7 @@ import { registerSchemaRoutes } from './routes/registry-schemas.ts'
 import { registerSubjectRoutes } from './routes/registry-subjects.ts'
 import { registerClusterRoutes } from './routes/udm-clusters.ts'
 import { registerDatasetRoutes } from './routes/udm-datasets.ts'
+import { registerTopicRoutes } from './routes/udm-topics.ts'
 
 export interface ServerOptions {
   catalog: Catalog
@@ -136,6 +137,7 @@ export async function buildServer(options: ServerOptions): Promise<WeirServer> {
   registerLineageRoutes(app, options.catalog.governance)
   registerClusterRoutes(app, options.catalog.locations)
   registerDatasetRoutes(app, options.catalog)
+  registerTopicRoutes(app, options.catalog)
   registerSubjectRoutes(app, options.catalog.registry)
   registerSchemaRoutes(app, options.catalog.registry)
   registerConfigRoutes(app, options.catalog.registry)

@@ -18,6 +18,10 @@ export type CatalogErrorCode =
   | 'schema_rejected'
   /** The CLI could not reach the server it was pointed at. */
   | 'unreachable'
+  /** A Kafka topic a dataset's location names does not exist on its cluster (weir topic create makes it). */
+  | 'no_topic'
+  /** A Kafka cluster of the catalog did not answer a topic administration request. */
+  | 'cluster_failed'
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError'

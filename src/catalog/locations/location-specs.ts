@@ -82,7 +82,7 @@ function databaseAndTable(fields: Fields, field: string): { database: string; ta
 
 const READERS: Record<ClusterSystem, { fields: readonly string[]; read: SpecReader }> = {
   kafka: {
-    fields: ['topic', 'partitions'],
+    fields: ['topic', 'partitions', 'replicationFactor'],
     read: (fields, field) => ({
       topic: matching(
         KAFKA_TOPIC,
@@ -90,7 +90,9 @@ const READERS: Record<ClusterSystem, { fields: readonly string[]; read: SpecRead
         joinField(field, 'topic'),
         'Kafka topic names use letters, digits, ., _ and - (at most 249)',
       ),
+      // What `weir topic create` creates the topic with; the broker's defaults when absent.
       partitions: readPositiveInteger(fields, 'partitions', field),
+      replicationFactor: readPositiveInteger(fields, 'replicationFactor', field),
     }),
   },
   redis: {

@@ -68,6 +68,22 @@ export interface DatasetDefinition {
 /** A location as the API returns it: flat, with the cluster's system spelled out. */
 export type LocationView = { cluster: string; system: ClusterSystem } & Record<string, unknown>
 
+/** Which of an environment's locations a resolve answers with (all when empty). */
+export interface LocationFilter {
+  system?: ClusterSystem
+  cluster?: string
+}
+
+export function matchesLocationFilter(
+  location: { system: ClusterSystem; cluster: string },
+  filter: LocationFilter,
+): boolean {
+  return (
+    (filter.system === undefined || location.system === filter.system) &&
+    (filter.cluster === undefined || location.cluster === filter.cluster)
+  )
+}
+
 export interface Dataset {
   name: string
   namespace: string

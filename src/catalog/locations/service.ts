@@ -20,12 +20,14 @@ import type {
   DatasetKind,
   DatasetSummary,
   FormatBinding,
+  LocationFilter,
   LocationView,
   ResolvedBinding,
   ResolvedDataset,
   ResolvedLocation,
   SubjectSchemaInfo,
 } from './model.ts'
+import { matchesLocationFilter } from './model.ts'
 import { validateClusterName, validateDatasetName } from './names.ts'
 import {
   assertSecretAccess,
@@ -71,6 +73,8 @@ export interface ResolveOptions {
   environment?: string
   includeSecrets?: boolean
   principal?: string
+  /** Only the locations the caller will use: secrets are then resolved for their clusters alone. */
+  only?: LocationFilter
 }
 
 export interface CatalogChanges {
@@ -243,13 +247,25 @@ export class LocationService {
   async resolve(name: string, options: ResolveOptions = {}): Promise<ResolvedDataset> {
     const dataset = await this.getDataset(name)
     const environment = options.environment ?? this.defaultEnvironment
-    const views = dataset.locations[environment]
-    if (views === undefined || views.length === 0) {
+    const all = dataset.locations[environment]
+    if (all === undefined || all.length === 0) {
       const known = Object.keys(dataset.locations)
       throw new CatalogError(
         404,
         'no_location',
         `dataset '${name}' has no location in environment '${environment}'; it has ${known.join(', ') || 'none'}. Pass one of those (environment=${known[0] ?? 'prod'}) or add a location for '${environment}'`,
+        'environment',
+      )
+    }
+    const only = options.only ?? {}
+    const views = all.filter((view) => matchesLocationFilter(view, only))
+    if (views.length === 0) {
+      const asked = [only.system, only.cluster && `cluster '${only.cluster}'`].filter(Boolean).join(' on ')
+      const present = all.map((view) => `${view.system} on cluster '${view.cluster}'`).join(', ')
+      throw new CatalogError(
+        404,
+        'no_location',
+        `dataset '${name}' has no ${asked} location in environment '${environment}'; it has ${present}`,
         'environment',
       )
     }

@@ -4,6 +4,7 @@ import { DATAGEN_PARTITIONS_OPTION, DatagenEngineSource } from '../datagen/engin
 import { DATAGEN_OPTION_NAMES } from '../datagen/options.ts'
 import { FileSystemSink } from '../filesystem/sink.ts'
 import { FileSystemSource } from '../filesystem/source.ts'
+import { KafkaEngineSink } from '../kafka/engine-sink.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
 import { PrintSink } from '../print/print-sink.ts'
 import { type ConnectorContext, malformedInputHandler, SINGLE_SUBTASK } from './context.ts'
@@ -142,6 +143,13 @@ export function upsertKeyOf(table: ConnectorTable): readonly number[] | undefine
 
 export function createSink(table: ConnectorTable, context: ConnectorContext = {}): Sink {
   return connectorOf(table, SINKS, 'sink')(table, context)
+}
+
+/** `createSink`, plus what must hold before the job starts: a Kafka sink's topic exists. */
+export async function openSink(table: ConnectorTable, context: ConnectorContext = {}): Promise<Sink> {
+  const sink = createSink(table, context)
+  if (sink instanceof KafkaEngineSink) await sink.checkTopic()
+  return sink
 }
 
 function connectorOf<F>(table: ConnectorTable, factories: Readonly<Record<string, F>>, role: string): F {

@@ -7,6 +7,7 @@ import { kafkaClient, parseBootstrapServers } from '../kafka/client.ts'
 import { KafkaEngineSink, type KafkaRecordKey } from '../kafka/engine-sink.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
 import { OffsetCommitter } from '../kafka/offset-committer.ts'
+import type { TopicPlace } from '../kafka/topic-admin.ts'
 import { httpSchemaRegistrar } from './avro-confluent.ts'
 import {
   CONFLUENT_FORMAT_OPTIONS,
@@ -151,6 +152,7 @@ export function kafkaSink(table: ConnectorTable, context: ConnectorContext): Sin
   return new KafkaEngineSink({
     kafka: client(options, context),
     topic,
+    place: topicPlace(table, options),
     mode: 'append',
     value: valueEncoder(options, table.columns, topic, context),
     ...(keyFields === undefined
@@ -167,10 +169,20 @@ export function upsertKafkaSink(table: ConnectorTable, context: ConnectorContext
   return new KafkaEngineSink({
     kafka: client(options, context),
     topic,
+    place: topicPlace(table, options),
     mode: 'upsert',
     value: valueEncoder(options, table.columns, topic, context),
     key: recordKey(table, primaryKey, options, 'PRIMARY KEY'),
   })
+}
+
+/**
+ * A table named like a catalog dataset (namespace.name: plain DDL names have no dot) came from the catalog, so
+ * a missing topic is fixed with `weir topic create <dataset>`; the cluster is known by its servers here.
+ */
+function topicPlace(table: ConnectorTable, options: ConnectorOptions): TopicPlace {
+  const cluster = options.required('properties.bootstrap.servers')
+  return table.name.includes('.') ? { cluster, dataset: table.name } : { cluster }
 }
 
 function requirePrimaryKey(table: ConnectorTable): readonly string[] {

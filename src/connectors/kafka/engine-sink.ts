@@ -3,6 +3,7 @@ import { type Batch, kindAt, type Row, RowKind, type Sink } from '../../engine/i
 import { requireInsertOnly } from '../engine/changelog.ts'
 import type { RecordEncoder } from '../engine/record-encoder.ts'
 import type { RowFormat } from '../engine/row-format.ts'
+import { assertTopicExists, type TopicPlace } from './topic-admin.ts'
 import { type KafkaOutputRecord, KafkaWriter } from './writer.ts'
 
 export interface KafkaRecordKey {
@@ -23,6 +24,8 @@ export interface KafkaEngineSinkOptions {
   readonly mode: 'append' | 'upsert'
   /** Exactly-once: every checkpoint epoch is one Kafka transaction under `<prefix>-<n>`. */
   readonly transactionalIdPrefix?: string
+  /** Where the topic should be, for the message when it is missing (see `checkTopic`). */
+  readonly place?: TopicPlace
 }
 
 /** Transactions written and flushed but not yet committed, and the next transaction number. */
@@ -58,6 +61,15 @@ export class KafkaEngineSink implements Sink<KafkaSinkSnapshot> {
   private nextTransaction = 0
 
   constructor(private readonly options: KafkaEngineSinkOptions) {}
+
+  /**
+   * Fails with a MissingTopicError unless the topic exists. Run before the job starts: otherwise the first
+   * write would retry metadata for the producer's whole timeout and end in a message naming no topic.
+   */
+  async checkTopic(): Promise<void> {
+    const { kafka, topic, place } = this.options
+    await assertTopicExists(kafka, topic, place ?? { cluster: 'the configured bootstrap servers' })
+  }
 
   async write(batch: Batch): Promise<void> {
     await this.options.value.prepare?.()

@@ -16,6 +16,7 @@ import { bindSubject, type SubjectIndex, subjectResource } from '../../catalog/g
 import { parseDatasetDefinition } from '../../catalog/locations/definitions.ts'
 import { invalidField } from '../../catalog/locations/errors.ts'
 import { flag, param, text } from '../http.ts'
+import { matchesLocationFilter, readLocationFilter } from '../location-filter.ts'
 import type { SubjectIndexCache } from './subject-index.ts'
 
 export interface RouteContext {
@@ -93,8 +94,39 @@ async function resolveChecks(request: FastifyRequest, context: RouteContext): Pr
     text(request, 'environment') ?? text(request, 'env') ?? context.catalog.locations.defaultEnvironment
   // An unknown dataset or environment: the handler answers 404 with the reason, to those allowed to ask.
   const dataset = await context.catalog.locations.getDataset(name).catch(() => undefined)
-  const clusters = new Set((dataset?.locations[environment] ?? []).map((location) => location.cluster))
+  // Only the clusters the answer carries: a caller asking for one location (system=, cluster=) needs no
+  // rights on the clusters of the others.
+  const filter = readLocationFilter(request)
+  const clusters = new Set(
+    (dataset?.locations[environment] ?? [])
+      .filter((location) => matchesLocationFilter(location, filter))
+      .map((location) => location.cluster),
+  )
   for (const cluster of clusters) checks.push(...one('cluster.secrets', { kind: 'cluster', name: cluster }))
+  return checks
+}
+
+/**
+ * Topics of a dataset: creating or deleting them is changing where its data can go, so it takes what editing the
+ * dataset takes (`dataset.update`; owner, `dataset.delete`, to delete, since the records go with the topic)
+ * plus `cluster.use` on each Kafka cluster touched. Describing takes viewer.
+ */
+async function datasetTopicChecks(
+  request: FastifyRequest,
+  context: RouteContext,
+  action: 'dataset.update' | 'dataset.delete',
+): Promise<Check[]> {
+  const name = param(request, 'name')
+  const checks = one(action, { kind: 'dataset', name })
+  const environment =
+    text(request, 'environment') ?? text(request, 'env') ?? context.catalog.locations.defaultEnvironment
+  const dataset = await context.catalog.locations.getDataset(name).catch(() => undefined)
+  const clusters = new Set(
+    (dataset?.locations[environment] ?? [])
+      .filter((location) => location.system === 'kafka')
+      .map((location) => location.cluster),
+  )
+  for (const cluster of clusters) checks.push(...one('cluster.use', { kind: 'cluster', name: cluster }))
   return checks
 }
 
@@ -292,6 +324,18 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/datasets/:name/resolve': { checks: resolveChecks },
   'GET /api/v1/datasets/:name/stats': { checks: dataset('audit.read') },
   'POST /api/v1/catalog/apply': { checks: applyChecks, changesBindings: true },
+  'POST /api/v1/datasets/:name/topics': {
+    checks: (request, context) => datasetTopicChecks(request, context, 'dataset.update'),
+  },
+  'GET /api/v1/datasets/:name/topics': { checks: dataset('dataset.read') },
+  'DELETE /api/v1/datasets/:name/topics': {
+    checks: (request, context) => datasetTopicChecks(request, context, 'dataset.delete'),
+  },
+  // Topics named directly are outside every dataset's grants: listing is metadata, changing them is admin's.
+  'GET /api/v1/clusters/:name/topics': { checks: cluster('cluster.read') },
+  'GET /api/v1/clusters/:name/topics/:topic': { checks: cluster('cluster.read') },
+  'POST /api/v1/clusters/:name/topics': { checks: cluster('cluster.manage') },
+  'DELETE /api/v1/clusters/:name/topics/:topic': { checks: cluster('cluster.manage') },
 
   'GET /api/v1/principals': { checks: onGlobal('principal.manage') },
   'POST /api/v1/principals': { checks: onGlobal('principal.manage') },

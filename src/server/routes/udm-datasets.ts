@@ -5,6 +5,7 @@ import { readCatalogDocument } from '../../catalog/catalog-document.ts'
 import { CatalogError } from '../../catalog/locations/errors.ts'
 import { DATASET_KINDS, type DatasetFilter, type DatasetKind } from '../../catalog/locations/model.ts'
 import { flag, param, text } from '../http.ts'
+import { readLocationFilter } from '../location-filter.ts'
 import { apiError, nameParams, objectBody, UDM_TAG } from '../openapi.ts'
 import { withName } from './udm-clusters.ts'
 
@@ -118,11 +119,16 @@ export function registerDatasetRoutes(app: FastifyInstance, catalog: Catalog): v
       tags,
       summary: 'Resolve a logical name to its physical locations in an environment',
       description:
-        'Cluster connection properties come with secret references (env:/file:) as written, unless includeSecrets=true, the server allows it (--allow-secrets; file: only inside --secrets-dir) and the caller owns the dataset and each of its clusters (cluster:<name>).',
+        'Cluster connection properties come with secret references (env:/file:) as written, unless includeSecrets=true, the server allows it (--allow-secrets; file: only inside --secrets-dir) and the caller owns the dataset and each cluster in the answer (cluster:<name>). system= and cluster= keep only the matching locations, so secrets are asked for those alone.',
       params: nameParams,
       querystring: {
         type: 'object',
-        properties: { environment: { type: 'string' }, includeSecrets: { type: 'boolean' } },
+        properties: {
+          environment: { type: 'string' },
+          includeSecrets: { type: 'boolean' },
+          system: { type: 'string', description: 'Only the locations on this system (kafka, redis, ...)' },
+          cluster: { type: 'string', description: 'Only the locations on this cluster' },
+        },
       },
     },
   }
@@ -131,6 +137,7 @@ export function registerDatasetRoutes(app: FastifyInstance, catalog: Catalog): v
     return locations.resolve(param(request, 'name'), {
       ...(environment === undefined ? {} : { environment }),
       includeSecrets: flag(request, 'includeSecrets'),
+      only: readLocationFilter(request),
     })
   }
   app.get('/api/v1/resolve/:name', resolveOptions, resolve)

@@ -1,5 +1,5 @@
 import { parseDuration } from '../../connectors/datagen/options.ts'
-import { createSink, openSource, upsertKeyOf } from '../../connectors/engine/factory.ts'
+import { openSink, openSource, upsertKeyOf } from '../../connectors/engine/factory.ts'
 import {
   boundedOutOfOrderness,
   CalcOperator,
@@ -84,7 +84,9 @@ export class PhysicalTranslator {
     const input = await this.translate(node.input)
     const table = connectorTable(node.table, node.options)
     // The input row already has the sink's column order unless the INSERT named a column subset.
-    const sink: Sink = this.options.sinkFor?.(node) ?? createSink(table, this.options.connectorContext ?? {})
+    // Opened (a Kafka sink's topic checked) before the job starts, so a missing topic fails it at once.
+    const sink: Sink =
+      this.options.sinkFor?.(node) ?? (await openSink(table, this.options.connectorContext ?? {}))
     const columns = node.columns
     const identity =
       columns.every((column, i) => column === i) && columns.length === node.table.columns.length
