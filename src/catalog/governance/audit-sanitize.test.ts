@@ -29,4 +29,21 @@ describe('storable audit text', () => {
     })
     expect(recordHash(record)).toBe(record.hash)
   })
+
+  it('keeps a __proto__ key as a key', () => {
+    const change = JSON.parse('{"__proto__": ["x\\u0000"]}')
+    const record = appendRecord(undefined, {
+      time: '2026-01-01T00:00:00.000Z',
+      principal: null,
+      clientAddress: null,
+      action: 'dataset.read',
+      resource: 'global',
+      result: 'allowed',
+      reason: 'r',
+      requestId: 'id',
+      change,
+    })
+    expect(Object.getPrototypeOf(record.change)).toBe(Object.prototype)
+    expect(Object.entries(record.change ?? {})).toEqual([['__proto__', ['x\\u0000']]])
+  })
 })

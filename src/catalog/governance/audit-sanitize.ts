@@ -31,9 +31,10 @@ export function storableEntry(entry: AuditEntry): AuditEntry {
 }
 
 function storableObject(object: JsonObject): JsonObject {
-  const result: JsonObject = {}
-  for (const [key, value] of Object.entries(object)) result[storableText(key)] = storableValue(value)
-  return result
+  // fromEntries defines own properties: assigning a key `__proto__` would set the prototype instead.
+  return Object.fromEntries(
+    Object.entries(object).map(([key, value]) => [storableText(key), storableValue(value)]),
+  )
 }
 
 function storableValue(value: JsonValue): JsonValue {
