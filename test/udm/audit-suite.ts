@@ -273,10 +273,11 @@ export function auditSuite(label: string, database: () => Promise<CatalogDatabas
           `verify of ${records} records on ${label}: ${Math.round((finished ?? 0) - started)} ms; ` +
             `${latencies.length} /health probes during it, slowest ${Math.round(slowest)} ms`,
         )
-        // Probes must have run during the verify (not only after it), each within a page's time: a verify that
-        // held the event loop would answer the first probe only when done, seconds later.
+        // Probes must have run during the verify (not only after it), each within about a page's time (tens of
+        // ms; the bound leaves room for a loaded machine): a verify that held the event loop would answer the
+        // first probe only when done, a second or more later, and none during it.
         expect(latencies.length).toBeGreaterThanOrEqual(5)
-        expect(slowest).toBeLessThan(250)
+        expect(slowest).toBeLessThan(400)
       } finally {
         await server.close()
         await large.close()
