@@ -31,13 +31,16 @@ describe('connector factory', () => {
       'supported sink connectors: kafka, upsert-kafka, filesystem, print, blackhole',
     )
     expect(() => createSink(table({}))).toThrow("table 'orders' has no 'connector' option")
+    expect(() => createSink(table({ connector: 'kafak' }))).toThrow(
+      "connector 'kafak' cannot be used as a sink; did you mean 'kafka'? supported sink connectors:",
+    )
   })
 
   it('names an unknown option and lists the valid ones', () => {
     const create = () => createSource(table({ ...kafka, 'scan.startup.mod': 'earliest-offset' }))
     expect(create).toThrow(ConnectorOptionError)
     expect(create).toThrow(
-      /unknown option 'scan.startup.mod' for connector 'kafka'; valid options: .*scan\.startup\.mode/,
+      /unknown option 'scan.startup.mod' for connector 'kafka'; did you mean 'scan\.startup\.mode'\? valid options: /,
     )
     expect(() => createSink(table({ connector: 'blackhole', path: '/tmp' }))).toThrow(
       "unknown option 'path' for connector 'blackhole'",

@@ -7,6 +7,7 @@ import { FileSystemSource } from '../filesystem/source.ts'
 import { KafkaEngineSink } from '../kafka/engine-sink.ts'
 import { KafkaEngineSource } from '../kafka/engine-source.ts'
 import { PrintSink } from '../print/print-sink.ts'
+import { closestName } from './closest-name.ts'
 import { type ConnectorContext, malformedInputHandler, SINGLE_SUBTASK } from './context.ts'
 import { kafkaSink, kafkaSource, upsertKafkaSink, upsertKafkaSource } from './kafka-connector.ts'
 import { ConnectorOptionError, ConnectorOptions, type OptionSpec } from './options.ts'
@@ -158,12 +159,16 @@ function connectorOf<F>(table: ConnectorTable, factories: Readonly<Record<string
   if (connector === undefined) {
     throw new ConnectorOptionError(
       `table '${table.name}' has no 'connector' option; supported ${role} connectors: ${supported}`,
+      'connector',
     )
   }
   const factory = Object.hasOwn(factories, connector) ? factories[connector] : undefined
   if (factory === undefined) {
+    const guess = closestName(connector, Object.keys(factories))
+    const hint = guess === undefined ? '' : ` did you mean '${guess}'?`
     throw new ConnectorOptionError(
-      `table '${table.name}': connector '${connector}' cannot be used as a ${role}; supported ${role} connectors: ${supported}`,
+      `table '${table.name}': connector '${connector}' cannot be used as a ${role};${hint} supported ${role} connectors: ${supported}`,
+      'connector',
     )
   }
   return factory

@@ -1,6 +1,19 @@
+import { closestName } from './closest-name.ts'
+
 /** Validation of a connector's WITH options, with Flink's option names; every error says what to change. */
 export class ConnectorOptionError extends Error {
   override readonly name = 'ConnectorOptionError'
+
+  /**
+   * @param option the WITH option at fault, when there is one: `weir sql validate` points at it in the
+   *   script (or at the WITH clause when the option is missing).
+   */
+  constructor(
+    message: string,
+    readonly option?: string,
+  ) {
+    super(message)
+  }
 }
 
 export interface OptionSpec {
@@ -20,8 +33,11 @@ export class ConnectorOptions {
     const known = ['connector', ...spec.required, ...spec.optional]
     for (const name of Object.keys(raw)) {
       if (known.includes(name)) continue
+      const guess = closestName(name, known)
+      const hint = guess === undefined ? '' : ` did you mean '${guess}'?`
       throw new ConnectorOptionError(
-        `unknown option '${name}' for connector '${connector}'; valid options: ${known.join(', ')}`,
+        `unknown option '${name}' for connector '${connector}';${hint} valid options: ${known.join(', ')}`,
+        name,
       )
     }
     for (const name of spec.required) {
@@ -45,7 +61,10 @@ export class ConnectorOptions {
     if (text === undefined) return fallback
     const choice = choices.find((candidate) => candidate === text)
     if (choice === undefined) {
-      throw new ConnectorOptionError(`option '${name}' must be one of ${choices.join(', ')}; got '${text}'`)
+      throw new ConnectorOptionError(
+        `option '${name}' must be one of ${choices.join(', ')}; got '${text}'`,
+        name,
+      )
     }
     return choice
   }
@@ -54,7 +73,7 @@ export class ConnectorOptions {
     const text = this.raw[name]
     if (text === undefined) return fallback
     if (text === 'true' || text === 'false') return text === 'true'
-    throw new ConnectorOptionError(`option '${name}' must be 'true' or 'false'; got '${text}'`)
+    throw new ConnectorOptionError(`option '${name}' must be 'true' or 'false'; got '${text}'`, name)
   }
 
   integer(name: string, fallback: number, minimum = 0): number {
@@ -62,7 +81,7 @@ export class ConnectorOptions {
     if (text === undefined) return fallback
     const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN
     if (!Number.isSafeInteger(value) || value < minimum) {
-      throw new ConnectorOptionError(`option '${name}' must be an integer >= ${minimum}; got '${text}'`)
+      throw new ConnectorOptionError(`option '${name}' must be an integer >= ${minimum}; got '${text}'`, name)
     }
     return value
   }
@@ -75,6 +94,7 @@ export class ConnectorOptions {
     if (match === null) {
       throw new ConnectorOptionError(
         `option '${name}' must be a size like '128mb', '64kb' or bytes; got '${text}'`,
+        name,
       )
     }
     const unit = (match[2] ?? 'b').toLowerCase()[0]!
@@ -86,5 +106,6 @@ export class ConnectorOptions {
 function missingOption(connector: string, name: string): ConnectorOptionError {
   return new ConnectorOptionError(
     `connector '${connector}' requires option '${name}': add '${name}' = '...' to the WITH clause`,
+    name,
   )
 }
