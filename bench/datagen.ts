@@ -21,6 +21,7 @@ const WARM_UP_ROWS = 300_000
 
 const CASES: Readonly<Record<string, Record<string, string>>> = {
   clickstream: { generator: 'clickstream' },
+  'clickstream.daily': { generator: 'clickstream', 'event-time.curve': 'daily' },
   'clickstream.out-of-order': {
     generator: 'clickstream',
     'max-out-of-orderness': '5 s',

@@ -1,7 +1,8 @@
 -- Dataeye: real-time traffic and sales metrics per site, platform and category, as a self-contained job.
 -- Run it with `npx weir sql run examples/dataeye.sql`; it ends by itself once the 200 000 generated clicks are read.
 
--- A bounded clickstream. Generated events arrive up to 5 s out of order, so a 5 s watermark delay drops none.
+-- A bounded clickstream: one day of traffic (2024-01-01, UTC), quiet at night and busiest in the evening.
+-- Generated events arrive up to 5 s out of order, so a 5 s watermark delay drops none.
 CREATE TEMPORARY TABLE clicks (
   event_id BIGINT,
   event_type STRING,
@@ -25,6 +26,8 @@ CREATE TEMPORARY TABLE clicks (
   'connector' = 'datagen',
   'generator' = 'clickstream',
   'number-of-rows' = '200000',
+  'event-time.span' = '1 d',
+  'event-time.curve' = 'daily',
   'max-out-of-orderness' = '5 s',
   'seed' = '42'
 );

@@ -1,3 +1,4 @@
+import { DailyCurveClock, type EventTimeCurve } from './daily-curve.ts'
 import type { Rng } from './random.ts'
 
 /** A fixed start so repeated runs produce identical timestamps: 2024-01-01 00:00:00.000 UTC. */
@@ -13,7 +14,10 @@ export type LatenessDistribution = 'uniform' | 'exponential'
 
 export interface EventTimeConfig {
   readonly startTime: number
+  /** The average rate; under a daily curve, the rate over a whole day. */
   readonly eventsPerSecond: number
+  /** 'flat': events evenly spaced; 'daily': spaced by a day's traffic curve (see `daily-curve.ts`). */
+  readonly curve?: EventTimeCurve
   /** Upper bound on how far an event's time lags the stream's progress; 0 keeps events in order. */
   readonly maxOutOfOrdernessMs: number
   /**
@@ -31,6 +35,7 @@ export interface EventTimeConfig {
  */
 export class EventClock {
   private readonly exponentialMean: number
+  private readonly daily: DailyCurveClock | undefined
 
   constructor(readonly config: EventTimeConfig) {
     if (!(config.eventsPerSecond > 0)) throw new RangeError('eventsPerSecond must be > 0')
@@ -38,10 +43,16 @@ export class EventClock {
       throw new RangeError('maxOutOfOrdernessMs must be a non-negative integer')
     }
     this.exponentialMean = config.maxOutOfOrdernessMs / 4
+    this.daily =
+      config.curve === 'daily' ? new DailyCurveClock(config.startTime, config.eventsPerSecond) : undefined
   }
 
-  /** When event `index` is ingested; `index * 1000` is exact, so the average spacing is exactly 1000 / rate. */
+  /**
+   * When event `index` is ingested. Flat: `index * 1000` is exact, so the average spacing is exactly
+   * 1000 / rate. Daily: where the day's cumulative traffic reaches the index.
+   */
   ingestTime(index: number): number {
+    if (this.daily !== undefined) return this.daily.timeOf(index)
     return this.config.startTime + Math.floor((index * 1000) / this.config.eventsPerSecond)
   }
 

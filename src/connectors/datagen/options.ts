@@ -4,6 +4,7 @@ import {
   DEFAULT_CLICKSTREAM_CONFIG,
   type EventMix,
 } from './clickstream.ts'
+import { EVENT_TIME_CURVES, type EventTimeCurve } from './daily-curve.ts'
 import { DEFAULT_START_TIME, type LatenessDistribution } from './event-time.ts'
 import { NEXMARK_KINDS } from './nexmark-ids.ts'
 
@@ -28,6 +29,10 @@ export interface DatagenOptions {
   /** Undefined: unbounded (dimension tables end after their last id). For nexmark, events of the combined stream. */
   readonly numberOfRows: number | undefined
   readonly startTime: number
+  /** Clickstream: spread 'number-of-rows' over this much event time from the start; undefined: by the rate. */
+  readonly eventTimeSpanMs: number | undefined
+  /** Clickstream: how events spread over the hours of a day. */
+  readonly eventTimeCurve: EventTimeCurve
   readonly maxOutOfOrdernessMs: number
   readonly lateness: LatenessDistribution
   readonly users: number
@@ -63,6 +68,14 @@ const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   'start-time': {
     generators: ['clickstream', 'nexmark', 'dim_user'],
     parse: (text) => ({ startTime: parseTimestamp('start-time', text) }),
+  },
+  'event-time.span': {
+    generators: ['clickstream'],
+    parse: (text) => ({ eventTimeSpanMs: parsePositiveDuration('event-time.span', text) }),
+  },
+  'event-time.curve': {
+    generators: ['clickstream'],
+    parse: (text) => ({ eventTimeCurve: parseChoice('event-time.curve', text, EVENT_TIME_CURVES) }),
   },
   'max-out-of-orderness': {
     generators: ['clickstream'],
@@ -104,6 +117,8 @@ const DEFAULTS: OptionValues = {
   rowsPerSecond: undefined,
   numberOfRows: undefined,
   startTime: DEFAULT_START_TIME,
+  eventTimeSpanMs: undefined,
+  eventTimeCurve: 'flat',
   maxOutOfOrdernessMs: 0,
   lateness: 'uniform',
   users: DEFAULT_CLICKSTREAM_CONFIG.users,
@@ -139,6 +154,11 @@ export function parseDatagenOptions(raw: Readonly<Record<string, string>>): Data
       )
     }
     values = { ...values, ...spec.parse(text) }
+  }
+  if (values.eventTimeSpanMs !== undefined && values.numberOfRows === undefined) {
+    throw new DatagenOptionError(
+      `option 'event-time.span' spreads 'number-of-rows' rows over event time; set 'number-of-rows' too, or leave the span out and set 'rows-per-second' for an endless stream`,
+    )
   }
   return { generator, ...values }
 }
@@ -211,6 +231,12 @@ export function parseDuration(name: string, text: string): number {
   }
   const millis = Number(match[1]) * unit
   if (!Number.isSafeInteger(millis)) throw new DatagenOptionError(`option '${name}' is too large: '${text}'`)
+  return millis
+}
+
+function parsePositiveDuration(name: string, text: string): number {
+  const millis = parseDuration(name, text)
+  if (millis === 0) throw new DatagenOptionError(`option '${name}' must be longer than 0, got '${text}'`)
   return millis
 }
 

@@ -1,4 +1,5 @@
 import { CLICKSTREAM_SCHEMA, ClickstreamRows } from './clickstream.ts'
+import { daysOfTraffic } from './daily-curve.ts'
 import { DEFAULT_EVENTS_PER_SECOND } from './event-time.ts'
 import { BatchGenerator, type IndexedRows } from './generator.ts'
 import { NEXMARK_EVENT_SCHEMA, NEXMARK_TABLE_SCHEMAS, NexmarkEventRows, NexmarkTableRows } from './nexmark.ts'
@@ -8,6 +9,8 @@ import { createPacer, type Pacer } from './pacing.ts'
 import { DIM_PRODUCT_SCHEMA, DimProductRows } from './products.ts'
 import type { Schema } from './schema.ts'
 import { DIM_USER_SCHEMA, DimUserRows } from './users.ts'
+
+const SECONDS_PER_DAY = 86_400
 
 /** Everything an engine source needs to run a datagen table: its rows, and when to emit them. */
 export interface DatagenSource {
@@ -34,6 +37,13 @@ function tableOf(options: DatagenOptions): {
   const versioning = { version: options.dimensionVersion, changedFraction: options.changedFraction }
   // A rate-limited stream's event time keeps pace with the wall clock.
   const eventsPerSecond = rowsPerSecond ?? DEFAULT_EVENTS_PER_SECOND
+  // A span fixes the event-time rate instead: the rows fill it, whatever the wall-clock pace.
+  const clickRate =
+    options.eventTimeSpanMs === undefined || options.numberOfRows === undefined
+      ? eventsPerSecond
+      : options.numberOfRows /
+        daysOfTraffic(options.eventTimeCurve, startTime, options.eventTimeSpanMs) /
+        SECONDS_PER_DAY
   switch (options.generator) {
     case 'clickstream': {
       const rows = new ClickstreamRows({
@@ -42,7 +52,8 @@ function tableOf(options: DatagenOptions): {
         products: options.products,
         eventMix: options.eventMix,
         startTime,
-        eventsPerSecond,
+        eventsPerSecond: Math.max(clickRate, Number.MIN_VALUE),
+        curve: options.eventTimeCurve,
         maxOutOfOrdernessMs: options.maxOutOfOrdernessMs,
         lateness: options.lateness,
       })
