@@ -1,3 +1,3 @@
-import { buildProgram } from './program.ts'
+import { runCli } from './run.ts'
 
-await buildProgram().parseAsync(process.argv)
+await runCli(process.argv)

@@ -1,5 +1,4 @@
-import { Command } from 'commander'
-import { WEIR_VERSION } from '../version.ts'
+import type { Command } from 'commander'
 import { registerCatalogCommands } from './commands/catalog.ts'
 import { registerClusterCommands } from './commands/cluster.ts'
 import { registerDataCommands } from './commands/data.ts'
@@ -9,29 +8,14 @@ import { registerSchemaCommands } from './commands/schema.ts'
 import { registerSqlCommands } from './commands/sql.ts'
 import { registerTopicCommands } from './commands/topic.ts'
 import { registerUdmCommands } from './commands/udm.ts'
+import { rootCommand } from './root-command.ts'
 
-/** The `weir` command tree; each area registers its own subcommands here. */
+/**
+ * The whole `weir` command tree, every area loaded (tests and help walks). The CLI itself starts through
+ * run.ts, which loads only the area a command belongs to.
+ */
 export function buildProgram(): Command {
-  const program = new Command('weir')
-    .description('Weir: a real-time data platform (streaming SQL, unified data management, Flink scale-out)')
-    .version(WEIR_VERSION, '-V, --version', 'print the Weir version')
-    .showHelpAfterError('(run `weir --help` for the list of commands)')
-
-  program
-    .command('version')
-    .description('print the Weir version and the runtime it runs on')
-    .option('--json', 'print as JSON')
-    .action((options: { json?: boolean }) => {
-      const info = {
-        weir: WEIR_VERSION,
-        node: process.versions.node,
-        platform: `${process.platform}-${process.arch}`,
-      }
-      console.log(
-        options.json ? JSON.stringify(info) : `weir ${info.weir} (node ${info.node}, ${info.platform})`,
-      )
-    })
-
+  const program = rootCommand()
   registerUdmCommands(program)
   registerSchemaCommands(program)
   registerClusterCommands(program)

@@ -4,9 +4,15 @@ import type { Row } from './rows.ts'
  * Why a row was not processed. `late`: its event time is behind the watermark for every window it belongs to
  * (the windows already fired). `null-event-time`: an event-time operator got a row without a timestamp.
  * `unmatched-retraction`: a -U/-D row retracts something the operator never saw (an upstream bug or a
- * restart without state).
+ * restart without state). `not-null-violation`: a sink dropped a row with NULL in a NOT NULL column
+ * (`table.exec.sink.not-null-enforcer` = 'DROP').
  */
-export const DEAD_LETTER_REASONS = ['late', 'null-event-time', 'unmatched-retraction'] as const
+export const DEAD_LETTER_REASONS = [
+  'late',
+  'null-event-time',
+  'unmatched-retraction',
+  'not-null-violation',
+] as const
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number]
 
 /** Where an operator sends rows it cannot process; they are counted and routed, never silently dropped. */

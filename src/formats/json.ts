@@ -3,9 +3,8 @@
  * 2019-09 or 2020-12; `format` keywords are not checked). Values are what JSON.parse returns, except that
  * integers beyond 2^53 are exact bigints (json-exact.ts); encoding writes bigints as exact JSON numbers.
  */
-import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv'
-import { Ajv2019 } from 'ajv/dist/2019.js'
-import { Ajv2020 } from 'ajv/dist/2020.js'
+import { createRequire } from 'node:module'
+import type { Ajv, AnySchema, ErrorObject, ValidateFunction } from 'ajv'
 import type { Codec } from './codec.ts'
 import { DecodeError, EncodeError, errorMessage, fieldPath } from './errors.ts'
 import { hasLongInteger, parseJsonExactly, stringifyJson } from './json-exact.ts'
@@ -107,13 +106,26 @@ export class JsonCodec implements Codec<unknown> {
   }
 }
 
+/**
+ * ajv is loaded on the first JSON Schema, not with this module: loading its three dialects costs a process
+ * hundreds of milliseconds, which every CLI command that merely links the formats would pay.
+ */
+const requireAjv = createRequire(import.meta.url)
+
 function validatorFor(schema: unknown): Ajv {
   const dialect =
     typeof schema === 'object' && schema !== null && '$schema' in schema ? String(schema.$schema) : ''
   const options = { strict: false, validateFormats: false }
-  if (dialect.includes('2020-12')) return new Ajv2020(options)
-  if (dialect.includes('2019-09')) return new Ajv2019(options)
-  return new Ajv(options)
+  if (dialect.includes('2020-12')) {
+    const { Ajv2020 } = requireAjv('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+    return new Ajv2020(options)
+  }
+  if (dialect.includes('2019-09')) {
+    const { Ajv2019 } = requireAjv('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js')
+    return new Ajv2019(options)
+  }
+  const { Ajv: Draft07 } = requireAjv('ajv') as typeof import('ajv')
+  return new Draft07(options)
 }
 
 /** ajv reports JSON Pointers (`/lines/2/price`). */

@@ -16,6 +16,8 @@ export const HONOURED_OPTIONS: Readonly<Record<string, string>> = {
   'table.exec.mini-batch.enabled': 'buffer unbounded aggregations and deduplications (false)',
   'table.exec.mini-batch.allow-latency': 'how long a mini-batch buffers, e.g. 2 s',
   'table.exec.mini-batch.size': 'how many rows a mini-batch buffers at most (1000)',
+  'table.exec.sink.not-null-enforcer':
+    'ERROR fails the job on a NULL in a NOT NULL column; DROP drops the row',
   'table.exec.source.idle-timeout':
     'a source partition without records this long stops holding the watermark',
   'table.local-time-zone': 'the session time zone (UTC)',

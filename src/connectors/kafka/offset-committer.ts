@@ -1,4 +1,4 @@
-import { Admin } from '@platformatic/kafka'
+import type { Admin } from '@platformatic/kafka'
 
 /** Committing a source's offsets to its group failed; the message says why and what to do. */
 export class OffsetCommitError extends Error {
@@ -37,7 +37,10 @@ export class OffsetCommitter {
     }))
     if (partitionOffsets.length === 0) return
     const { groupId, topic } = this.options
-    this.admin ??= new Admin({
+    // Loaded on the first commit: the client validates its options with ajv, which costs every process
+    // that merely links the Kafka connector (each CLI command) hundreds of milliseconds at start.
+    const { Admin: AdminClient } = await import('@platformatic/kafka')
+    this.admin ??= new AdminClient({
       clientId: this.options.clientId,
       bootstrapBrokers: [...this.options.bootstrapServers],
     })

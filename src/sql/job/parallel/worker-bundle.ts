@@ -21,9 +21,16 @@ let bundled: Promise<string> | undefined
  * a fingerprint of the sources (paths, sizes, modification times), so it is rebuilt only after an edit.
  */
 export function subtaskWorkerBundle(): Promise<string> {
-  bundled ??= cachedBundle()
+  bundled ??= import.meta.url.endsWith('.js') ? Promise.resolve(COMPILED_WORKER) : cachedBundle()
   return bundled
 }
+
+/**
+ * The worker compiled beside the CLI (scripts/build.mjs): when this module runs from dist/, it is a chunk in
+ * the same folder as `subtask-worker.js`, which was built from the same sources, so nothing is bundled at run
+ * time and nothing is written (a read-only install works).
+ */
+const COMPILED_WORKER = fileURLToPath(new URL('./subtask-worker.js', import.meta.url))
 
 async function cachedBundle(): Promise<string> {
   const path = join(CACHE_DIRECTORY, `subtask-worker-${await sourceFingerprint()}.mjs`)
