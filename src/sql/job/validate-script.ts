@@ -1,7 +1,9 @@
 import type { TableResolver } from '../catalog/table-resolver.ts'
 import { SqlValidationError } from '../errors.ts'
 import { parseScript, SqlSyntaxError } from '../parser/index.ts'
-import { SqlSession } from '../session.ts'
+import { type PlannedStatement, SqlSession } from '../session.ts'
+import { checkLikeRuntime } from './runtime-checks.ts'
+import { ScriptLocations } from './script-locations.ts'
 
 export interface ScriptValidation {
   /** How many statements the script has (0 when it does not parse). */
@@ -15,7 +17,9 @@ export interface ScriptValidation {
 /**
  * Parses a script and plans every statement against the catalog, going on after a statement that fails so
  * that one run reports every problem (a statement that uses a failed one's table fails too). A syntax
- * error stops at once: what follows it cannot be split into statements reliably.
+ * error stops at once: what follows it cannot be split into statements reliably. Each query and INSERT is
+ * then checked as `weir sql run` would check it before reading data (see `checkLikeRuntime`), without
+ * opening any connection.
  */
 export async function validateScript(
   script: string,
@@ -35,14 +39,27 @@ export async function validateScript(
   } catch (error) {
     return { statements: statements.length, errors: [describe(error, script)], warnings: [] }
   }
-  for (const statement of statements) {
+  const locations = new ScriptLocations(script, statements)
+  const warnings: string[] = []
+  for (const [index, statement] of statements.entries()) {
+    let planned: PlannedStatement
     try {
-      await session.plan(statement)
+      planned = await session.plan(statement)
     } catch (error) {
       errors.push(describe(error, script))
+      continue
     }
+    // What planning accepts may still fail when the job starts: connector options, unsupported nodes.
+    const checks = await checkLikeRuntime(planned, statement, index, locations)
+    errors.push(...checks.errors.map((error) => error.format(script)))
+    warnings.push(...checks.warnings)
   }
-  return { statements: statements.length, errors, warnings: session.warnings }
+  // A table used by several statements would report its bad option once per statement.
+  return {
+    statements: statements.length,
+    errors: [...new Set(errors)],
+    warnings: [...session.warnings, ...new Set(warnings)],
+  }
 }
 
 function describe(error: unknown, script: string): string {

@@ -1,5 +1,6 @@
 import type { ConnectorContext, Subtask } from '../../connectors/engine/context.ts'
-import type { ExchangePorts, Sink } from '../../engine/index.ts'
+import type { ConnectorTable } from '../../connectors/engine/table.ts'
+import type { ExchangePorts, Sink, Source } from '../../engine/index.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
 import type { RuntimeEnv } from '../functions/scalar-function.ts'
 import type { SinkNode } from '../plan/nodes.ts'
@@ -11,6 +12,15 @@ export interface PhysicalOptions {
   readonly connectorContext?: ConnectorContext
   /** Replaces the connector sink of a table (tests collect rows in memory); undefined keeps the connector. */
   readonly sinkFor?: (sink: SinkNode) => Sink | undefined
+  /**
+   * Opens a table's source instead of the connector factory's `openSource` (which connects, e.g. to learn a
+   * Kafka topic's partitions): `weir sql validate` builds sources without connecting.
+   */
+  readonly openSource?: (
+    table: ConnectorTable,
+    projection: readonly number[],
+    context: ConnectorContext,
+  ) => Promise<Source>
   /** Set when this pipeline is one subtask of a parallel job. */
   readonly subtask?: SubtaskContext
 }

@@ -48,6 +48,7 @@ import { ChangelogNormalizeOperator } from './changelog-normalize.ts'
 import { connectorTable } from './connector-table.ts'
 import { UnsupportedPlanError } from './errors.ts'
 import { joinOperator } from './join.ts'
+import { notNullEnforcer } from './not-null-enforcer.ts'
 import type { PhysicalOptions } from './options.ts'
 import { groupAggregatePhases, windowAggregatePhases } from './two-phase.ts'
 import { engineWindow } from './windows.ts'
@@ -90,13 +91,17 @@ export class PhysicalTranslator {
     const columns = node.columns
     const identity =
       columns.every((column, i) => column === i) && columns.length === node.table.columns.length
-    const ordered = identity
+    const reordered = identity
       ? input
       : this.operator(
           'reorder',
           new CalcOperator({ project: reorder(columns, node.table.columns.length) }),
           input,
         )
+    // NULLs in NOT NULL columns are caught before the sink, as Flink's sink constraint enforcer does.
+    const enforcer = notNullEnforcer(node.table, columns, this.sessionOptions)
+    const ordered =
+      enforcer === undefined ? reordered : this.operator('not-null-enforcer', enforcer, reordered)
     // Updates of one key must reach the sink in order, so at parallelism > 1 they go through the subtask
     // that owns the key (Flink does the same before an upsert sink).
     const primaryKey = node.table.primaryKey ?? []
@@ -259,7 +264,11 @@ export class PhysicalTranslator {
         return this.operator('join', joinOperator(node, compile), left, right)
       }
       case 'lookupJoin':
-        throw new UnsupportedPlanError('LookupJoin')
+        throw new UnsupportedPlanError(
+          `LookupJoin (FOR SYSTEM_TIME AS OF) on ${node.table.name}`,
+          'lookup joins are planned; until then join a table the engine can scan with a regular JOIN, or look rows up by key with the client SDK',
+          node.table.name,
+        )
       case 'rowNumber':
         throw new UnsupportedPlanError('ROW_NUMBER() OVER (…) outside a Top-N or deduplication')
       case 'sink':
@@ -285,7 +294,8 @@ export class PhysicalTranslator {
       upsertKey === undefined
         ? projection
         : [...projection, ...upsertKey.filter((column) => !projection.includes(column))]
-    const source = new YieldingSource(await openSource(table, read, this.options.connectorContext ?? {}))
+    const open = this.options.openSource ?? openSource
+    const source = new YieldingSource(await open(table, read, this.options.connectorContext ?? {}))
     const watermark = node.watermark
     const rowWatermark =
       watermarkOf ??
