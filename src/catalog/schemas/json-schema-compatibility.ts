@@ -12,18 +12,27 @@
  *   content model (patternProperties, additionalProperties) allows for it (PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
  *   PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL,
  *   PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL); additionalProperties (ADDITIONAL_PROPERTIES_REMOVED,
- *   ADDITIONAL_PROPERTIES_NARROWED); newly required properties (REQUIRED_ATTRIBUTE_ADDED, unless the property has a
- *   default, as Confluent allows); dependentRequired and array-valued dependencies (DEPENDENCY_ARRAY_EXTENDED);
+ *   ADDITIONAL_PROPERTIES_NARROWED); newly required properties among those the reader declares
+ *   (REQUIRED_ATTRIBUTE_ADDED, unless the property has a default, as Confluent allows); dependentRequired and
+ *   array-valued dependencies (DEPENDENCY_ARRAY_EXTENDED); dependentSchemas and schema-valued dependencies, per
+ *   property (DEPENDENCY_SCHEMA_ADDED; removing one is compatible);
  * - arrays: items, prefixItems and draft-07 tuple items/additionalItems, position by position (ITEM_ADDED_TO_OPEN_CONTENT_MODEL,
  *   ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL,
- *   ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ADDITIONAL_ITEMS_REMOVED, ADDITIONAL_ITEMS_NARROWED);
+ *   ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ADDITIONAL_ITEMS_REMOVED, ADDITIONAL_ITEMS_NARROWED,
+ *   the last two also for an `additionalItems` without tuple, as Confluent compares it); contains with
+ *   min/maxContains (CONTAINS_ADDED, MIN_CONTAINS_ADDED/INCREASED, MAX_CONTAINS_ADDED/DECREASED);
+ * - unevaluatedProperties / unevaluatedItems, read as additionalProperties / the items after the tuple where no
+ *   if/then/else or dependent schema beside them evaluates anything;
+ * - `not`, contravariantly: the writer's `not` must cover the reader's (NOT_TYPE_EXTENDED);
  * - `$ref` (local pointers, anchors, referenced documents; recursive schemas terminate);
  * - combinators: a writer `anyOf`/`oneOf` is checked branch by branch, a writer `allOf` merged; a reader `allOf`
  *   needs every branch, a reader `anyOf`/`oneOf` one branch (SUM_TYPE_NARROWED). oneOf exclusivity is not checked.
  *
- * Not decided, so any reader-side addition or change is reported as CONSTRAINT_CHANGED: not, if/then/else,
- * dependentSchemas, schema-valued dependencies, propertyNames, contains, min/maxContains, unevaluated*. `format`
- * is an annotation (2020-12 default) and is ignored, as are title, description, examples and other annotations.
+ * Confluent's own test cases (fixtures/, confluent-diff-cases.test.ts) pin these rules to Confluent's verdicts.
+ *
+ * Not decided, so any reader-side addition or change is reported as CONSTRAINT_CHANGED: if/then/else,
+ * propertyNames, and unevaluated* beside if/then/else or dependent schemas. `format` is an annotation (2020-12
+ * default) and is ignored, as are title, description, examples and other annotations.
  *
  * The walk is bounded (see work-budget.ts): each (reader node, writer node) pair's result is memoised, the writer
  * objects built from combinators are built once so that memo hits, and every comparison counts against the
@@ -87,19 +96,14 @@ const ANNOTATIONS: ReadonlySet<string> = new Set([
   'contentEncoding',
 ])
 
-const UNDECIDED_KEYWORDS = [
-  'not',
-  'if',
-  'then',
-  'else',
-  'dependentSchemas',
-  'propertyNames',
-  'contains',
-  'minContains',
-  'maxContains',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-] as const
+const UNDECIDED_KEYWORDS = ['if', 'then', 'else', 'propertyNames'] as const
+
+/**
+ * In-place applicators that can evaluate properties or items themselves. Without them (combinators and `$ref`s are
+ * taken apart before keywords are compared), `unevaluatedProperties` means `additionalProperties` and
+ * `unevaluatedItems` means the items after the tuple.
+ */
+const EVALUATING_APPLICATORS = ['if', 'then', 'else', 'dependentSchemas', 'dependencies'] as const
 
 interface Bound {
   readonly keyword: string
@@ -155,17 +159,33 @@ class JsonSchemaInclusion {
   private readonly merges = new WeakMap<object, WeakMap<object, JsonSchemaNode>>()
   private readonly stringified = new WeakMap<object, string>()
 
+  /** The same check with reader and writer swapped, for `not` (whose inclusion runs the other way). */
+  private reversedCheck: JsonSchemaInclusion | undefined
+
   constructor(
     readerResolver: JsonSchemaRefResolver,
     writerResolver: JsonSchemaRefResolver,
     roles: SchemaRoles,
     budget: WorkBudget,
+    reversed?: JsonSchemaInclusion,
   ) {
     this.readerResolver = readerResolver
     this.writerResolver = writerResolver
     this.roles = roles
     this.budget = budget
     this.patterns = new TimedPatternMatcher('JSON', budget)
+    this.reversedCheck = reversed
+  }
+
+  private get reversed(): JsonSchemaInclusion {
+    this.reversedCheck ??= new JsonSchemaInclusion(
+      this.writerResolver,
+      this.readerResolver,
+      { reader: this.roles.writer, writer: this.roles.reader },
+      this.budget,
+      this,
+    )
+    return this.reversedCheck
   }
 
   /** `needFindings: false` when the caller only asks whether the result is empty. */
@@ -398,12 +418,112 @@ class JsonSchemaInclusion {
     if (admits('number')) findings.push(...this.compareMultipleOf(reader, writer, path))
     if (admits('array')) findings.push(...this.compareArrays(reader, writer, path))
     if (admits('object')) findings.push(...this.compareObjects(reader, writer, path))
-    for (const keyword of UNDECIDED_KEYWORDS) {
+    findings.push(...this.compareNot(reader, writer, path))
+    for (const keyword of [...UNDECIDED_KEYWORDS, ...unevaluatedLeftUndecided(reader)]) {
       if (keyword in reader && this.textOf(reader[keyword]) !== this.textOf(writer[keyword])) {
         findings.push(this.constraintChanged(keyword, path))
       }
     }
     return findings
+  }
+
+  /**
+   * `not` turns inclusion around: the reader's `not` rejects no writer document when the writer rejects at least
+   * what the reader's `not` describes (its own `not` schema accepts everything the reader's does).
+   */
+  private compareNot(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    if (!('not' in reader)) return []
+    const notPath = childPath(path, 'not')
+    if (
+      'not' in writer &&
+      this.reversed.check(asSchema(writer.not), asSchema(reader.not), notPath, false).length === 0
+    ) {
+      return []
+    }
+    return [
+      this.finding(
+        'NOT_TYPE_EXTENDED',
+        notPath,
+        'not',
+        `The ${this.roles.reader} schema at '${path}' rejects, through 'not', values the ${this.roles.writer} schema allows`,
+      ),
+    ]
+  }
+
+  /**
+   * `contains` with minContains (default 1) and maxContains. The writer's matches are a lower bound for the reader's
+   * when the writer's `contains` accepts no more than the reader's, and an upper bound when it accepts no less.
+   */
+  private compareContains(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
+    if (!('contains' in reader)) return []
+    const containsPath = childPath(path, 'contains')
+    if (!('contains' in writer)) {
+      return [
+        this.finding(
+          'CONTAINS_ADDED',
+          containsPath,
+          'contains',
+          `The ${this.roles.reader} schema at '${path}' counts array items matching 'contains', which the ${this.roles.writer} schema does not constrain`,
+        ),
+      ]
+    }
+    const readerContains = asSchema(reader.contains)
+    const writerContains = asSchema(writer.contains)
+    const findings: Incompatibility[] = []
+    const readerMin = typeof reader.minContains === 'number' ? reader.minContains : 1
+    const writerMin = typeof writer.minContains === 'number' ? writer.minContains : 1
+    if (readerMin > 0) {
+      const narrowed = this.check(readerContains, writerContains, containsPath)
+      if (narrowed.length > 0) findings.push(...narrowed)
+      else if (readerMin > writerMin) {
+        findings.push(
+          this.finding(
+            typeof writer.minContains === 'number' ? 'MIN_CONTAINS_INCREASED' : 'MIN_CONTAINS_ADDED',
+            childPath(path, 'minContains'),
+            `${writerMin} -> ${readerMin}`,
+            `The ${this.roles.reader} schema at '${path}' needs ${readerMin} items matching 'contains', the ${this.roles.writer} schema guarantees ${writerMin}`,
+          ),
+        )
+      }
+    }
+    const readerMax = reader.maxContains
+    if (typeof readerMax === 'number') {
+      const writerMax = writer.maxContains
+      const bounded =
+        typeof writerMax === 'number' &&
+        writerMax <= readerMax &&
+        this.reversed.check(writerContains, readerContains, containsPath, false).length === 0
+      if (!bounded) {
+        findings.push(
+          this.finding(
+            typeof writerMax === 'number' ? 'MAX_CONTAINS_DECREASED' : 'MAX_CONTAINS_ADDED',
+            childPath(path, 'maxContains'),
+            `${writerMax ?? 'none'} -> ${readerMax}`,
+            `The ${this.roles.reader} schema at '${path}' allows at most ${readerMax} items matching 'contains', which the ${this.roles.writer} schema does not guarantee`,
+          ),
+        )
+      }
+    }
+    return findings
+  }
+
+  /**
+   * `additionalItems` next to no tuple `items` validates nothing (the spec ignores it), but Confluent compares it
+   * anyway and rejects a narrowed or removed one; so does this check, so that a schema change Confluent refuses is
+   * refused here too. It only ever adds findings, so it cannot let an incompatible change through.
+   */
+  private compareAdditionalItemsWithoutTuple(
+    reader: SchemaObject,
+    writer: SchemaObject,
+    path: string,
+  ): Incompatibility[] {
+    if (!('additionalItems' in reader) || Array.isArray(reader.items) || Array.isArray(writer.items))
+      return []
+    const readerExtra = asSchema(reader.additionalItems)
+    const writerExtra = 'additionalItems' in writer ? asSchema(writer.additionalItems) : true
+    const extraPath = childPath(path, 'additionalItems')
+    if (this.check(readerExtra, writerExtra, extraPath, false).length === 0) return []
+    return [this.additionalChanged('ITEMS', readerExtra, extraPath)]
   }
 
   private compareTypes(
@@ -570,6 +690,10 @@ class JsonSchemaInclusion {
       if (readerTuple.length === 0 && writerTuple.length === 0) findings.push(...restProblems)
       else findings.push(this.additionalChanged('ITEMS', readerRest, restPath))
     }
+    findings.push(
+      ...this.compareAdditionalItemsWithoutTuple(reader, writer, path),
+      ...this.compareContains(reader, writer, path),
+    )
     return findings
   }
 
@@ -636,11 +760,16 @@ class JsonSchemaInclusion {
     return findings
   }
 
+  /**
+   * Newly required properties, among those the reader declares: like Confluent, a `required` entry naming no
+   * declared property is not compared (it is taken for a leftover, as in `required: ["foo"]` -> `["bar"]` with
+   * only `foo` declared, which Confluent accepts).
+   */
   private compareRequired(reader: SchemaObject, writer: SchemaObject, path: string): Incompatibility[] {
     const writerRequired = new Set(stringsOf(writer.required))
     const readerProperties = isJsonObject(reader.properties) ? reader.properties : {}
     return stringsOf(reader.required)
-      .filter((name) => !writerRequired.has(name))
+      .filter((name) => !writerRequired.has(name) && Object.hasOwn(readerProperties, name))
       .filter((name) => {
         const property = readerProperties[name]
         return !(isJsonObject(property) && 'default' in property)
@@ -673,14 +802,25 @@ class JsonSchemaInclusion {
         )
       }
     }
-    const readerSchemaDependencies = isJsonObject(reader.dependencies) ? reader.dependencies : {}
-    const writerSchemaDependencies = isJsonObject(writer.dependencies) ? writer.dependencies : {}
-    for (const [property, dependency] of Object.entries(readerSchemaDependencies)) {
-      if (
-        !Array.isArray(dependency) &&
-        this.textOf(dependency) !== this.textOf(writerSchemaDependencies[property])
-      ) {
-        findings.push(this.constraintChanged(`dependencies/${property}`, path))
+    // Dependent schemas apply to the whole object when their property is present: the writer's must be at least as
+    // strict. One the reader dropped constrains nothing (DEPENDENCY_SCHEMA_REMOVED is compatible in Confluent).
+    const writerSchemas = dependencySchemas(writer)
+    for (const [property, readerSchemas] of Object.entries(dependencySchemas(reader))) {
+      const dependencyPath = childPath(childPath(path, 'dependentSchemas'), property)
+      const writerSchema = writerSchemas[property]?.[0]
+      for (const readerSchema of readerSchemas) {
+        if (writerSchema !== undefined) {
+          findings.push(...this.check(readerSchema, writerSchema, dependencyPath))
+        } else if (!isUnconstrained(readerSchema)) {
+          findings.push(
+            this.finding(
+              'DEPENDENCY_SCHEMA_ADDED',
+              dependencyPath,
+              property,
+              `The ${this.roles.reader} schema at '${path}' adds a dependent schema for '${property}' that the ${this.roles.writer} schema does not have`,
+            ),
+          )
+        }
       }
     }
     return findings
@@ -834,9 +974,24 @@ function tupleKeyword(node: SchemaObject): string {
 
 /** The schema for array elements after the tuple positions (all of them when there is no tuple). */
 function restItemsOf(node: SchemaObject): JsonSchemaNode {
-  if (Array.isArray(node.items))
-    return node.additionalItems === undefined ? true : asSchema(node.additionalItems)
-  return node.items === undefined ? true : asSchema(node.items)
+  if (Array.isArray(node.items)) {
+    if (node.additionalItems !== undefined) return asSchema(node.additionalItems)
+  } else if (node.items !== undefined) {
+    return asSchema(node.items)
+  }
+  return unevaluatedMeansAdditional(node) && node.unevaluatedItems !== undefined
+    ? asSchema(node.unevaluatedItems)
+    : true
+}
+
+/** Whether `unevaluated*` can be read as `additional*`: no applicator beside it evaluates anything. */
+function unevaluatedMeansAdditional(node: SchemaObject): boolean {
+  return EVALUATING_APPLICATORS.every((keyword) => !(keyword in node))
+}
+
+/** The `unevaluated*` keywords of `node` that are not read as `additional*` and so stay undecided. */
+function unevaluatedLeftUndecided(node: SchemaObject): string[] {
+  return unevaluatedMeansAdditional(node) ? [] : ['unevaluatedProperties', 'unevaluatedItems']
 }
 
 function restKeyword(node: SchemaObject): string {
@@ -844,7 +999,22 @@ function restKeyword(node: SchemaObject): string {
 }
 
 function additionalPropertiesOf(node: SchemaObject): JsonSchemaNode {
-  return node.additionalProperties === undefined ? true : asSchema(node.additionalProperties)
+  if (node.additionalProperties !== undefined) return asSchema(node.additionalProperties)
+  return unevaluatedMeansAdditional(node) && node.unevaluatedProperties !== undefined
+    ? asSchema(node.unevaluatedProperties)
+    : true
+}
+
+/** Schema-valued `dependencies` (draft-07) and `dependentSchemas` (2020-12), by property. */
+function dependencySchemas(node: SchemaObject): Record<string, JsonSchemaNode[]> {
+  const schemas: Record<string, JsonSchemaNode[]> = {}
+  for (const source of [node.dependencies, node.dependentSchemas]) {
+    if (!isJsonObject(source)) continue
+    for (const [property, dependency] of Object.entries(source)) {
+      if (!Array.isArray(dependency)) schemas[property] = [...(schemas[property] ?? []), asSchema(dependency)]
+    }
+  }
+  return schemas
 }
 
 function dependencyArrays(node: SchemaObject): Record<string, string[]> {

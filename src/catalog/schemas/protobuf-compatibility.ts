@@ -1,14 +1,21 @@
 /**
  * Protobuf compatibility after Confluent's rules: the writer's file is the "original", the reader's the "update";
- * messages are matched by package-relative full name and fields by number. Incompatible: PACKAGE_CHANGED,
- * MESSAGE_REMOVED, FIELD_KIND_CHANGED (scalar / message-or-enum / map), FIELD_SCALAR_KIND_CHANGED (outside the
- * wire-compatible groups), FIELD_NAMED_TYPE_CHANGED, REQUIRED_FIELD_ADDED, REQUIRED_FIELD_REMOVED,
- * ONEOF_FIELD_REMOVED, FIELD_MOVED_TO_EXISTING_ONEOF and MULTIPLE_FIELDS_MOVED_TO_ONEOF. Everything else (fields,
- * messages, enums, enum values, oneofs added; optional fields removed; renames; optional <-> repeated) is
+ * messages are matched by package-relative full name and fields by number. Incompatible: PACKAGE_CHANGED (of the
+ * schema's own file), MESSAGE_REMOVED, FIELD_KIND_CHANGED (scalar / message / map; an enum counts as a scalar),
+ * FIELD_SCALAR_KIND_CHANGED (outside the wire-compatible groups, where an enum is a varint like int32),
+ * FIELD_NUMERIC_LABEL_CHANGED (a numeric field turned repeated or back: repeated numbers are packed),
+ * FIELD_NAMED_TYPE_CHANGED (another message by local name, or the same one changed incompatibly),
+ * REQUIRED_FIELD_ADDED, REQUIRED_FIELD_REMOVED, ONEOF_FIELD_REMOVED, FIELD_MOVED_TO_EXISTING_ONEOF and
+ * MULTIPLE_FIELDS_MOVED_TO_ONEOF. Everything else (fields, messages, enums, enum values, oneofs added; optional
+ * fields and whole oneofs removed; renames of fields and oneofs; string/bytes/message fields made repeated) is
  * compatible, as in Confluent. Services are not compared.
+ *
+ * A message-typed field is compared by the referenced message's local name (its name within its own package) and
+ * then by that message's contents, also when it lives in an imported file: renaming an imported file's package is
+ * compatible, changing a field inside an imported message is not.
  */
 
-import type { Field, Type } from 'protobufjs'
+import type { Type } from 'protobufjs'
 import protobuf from 'protobufjs'
 import {
   formatIncompatibility,
@@ -17,6 +24,13 @@ import {
   type SchemaRoles,
 } from './incompatibility.ts'
 import type { ParsedProtobufSchema } from './protobuf.ts'
+import {
+  type FieldShape,
+  type MessageShape,
+  messageShapeOf,
+  typeDescription,
+  type ValueType,
+} from './protobuf-shapes.ts'
 import { WorkBudget } from './work-budget.ts'
 
 /** Reasons `reader` cannot read data written with `writer`; empty when it can. */
@@ -26,8 +40,6 @@ export function checkProtobufCompatibility(
   roles: SchemaRoles = READER_WRITER_ROLES,
   budget: WorkBudget = new WorkBudget(),
 ): string[] {
-  // Messages are matched by name and fields by number, so the work is linear; still counted, so that a request
-  // checking huge files against many versions stays within its budget.
   const findings: Incompatibility[] = []
   const readerPackage = reader.file.packageName
   const writerPackage = writer.file.packageName
@@ -39,14 +51,10 @@ export function checkProtobufCompatibility(
       description: `The package is '${writerPackage}' in the ${roles.writer} schema but '${readerPackage}' in the ${roles.reader} schema`,
     })
   }
-  const readerMessages = messageShapes(reader)
-  for (const [name, writerMessage] of messageShapes(writer)) {
+  const comparison = new MessageComparison(roles, budget, findings)
+  const readerMessages = ownMessages(reader)
+  for (const [name, writerMessage] of ownMessages(writer)) {
     const readerMessage = readerMessages.get(name)
-    budget.spend(
-      'PROTOBUF',
-      'compatibility checking',
-      1 + writerMessage.fields.size + (readerMessage?.fields.size ?? 0),
-    )
     if (readerMessage === undefined) {
       findings.push({
         type: 'MESSAGE_REMOVED',
@@ -55,100 +63,106 @@ export function checkProtobufCompatibility(
         description: `The message '${name}' of the ${roles.writer} schema is missing in the ${roles.reader} schema`,
       })
     } else {
-      findings.push(...new MessageComparison(name, readerMessage, writerMessage, roles).findings())
+      comparison.compare(name, readerMessage, writerMessage)
     }
   }
   return findings.map(formatIncompatibility)
 }
 
-type FieldKind = 'scalar' | 'message or enum' | 'map'
-
-interface FieldShape {
-  readonly number: number
-  readonly name: string
-  readonly label: 'optional' | 'required' | 'repeated'
-  readonly kind: FieldKind
-  /** A scalar type name, or a package-relative message/enum name. */
-  readonly typeName: string
-  /** Map fields only. */
-  readonly keyType: string | undefined
-  /** The oneof the field belongs to, unless that is the synthetic oneof of a proto3 `optional` field. */
-  readonly oneof: string | undefined
-}
-
-interface MessageShape {
-  readonly fields: ReadonlyMap<number, FieldShape>
-  readonly oneofs: ReadonlySet<string>
-}
-
-/** Types whose values travel with the same wire type and decode into one another. */
-const WIRE_COMPATIBLE_SCALARS: readonly (readonly string[])[] = [
-  ['int32', 'uint32', 'int64', 'uint64', 'bool'],
-  ['sint32', 'sint64'],
-  ['fixed32', 'sfixed32'],
-  ['fixed64', 'sfixed64'],
-  ['string', 'bytes'],
-]
-
-function wireCompatible(left: string, right: string): boolean {
-  return (
-    left === right || WIRE_COMPATIBLE_SCALARS.some((group) => group.includes(left) && group.includes(right))
-  )
-}
-
-function messageShapes(schema: ParsedProtobufSchema): Map<string, MessageShape> {
-  const relative = (fullName: string): string => {
-    const name = fullName.replace(/^\./, '')
-    const prefix = `${schema.file.packageName}.`
-    return schema.file.packageName !== '' && name.startsWith(prefix) ? name.slice(prefix.length) : name
-  }
-  const shapes = new Map<string, MessageShape>()
+/** The messages the schema's own file declares (nested ones too), by package-relative full name. */
+function ownMessages(schema: ParsedProtobufSchema): Map<string, Type> {
+  const packagePrefix = schema.file.packageName === '' ? '' : `${schema.file.packageName}.`
+  const messages = new Map<string, Type>()
   const collect = (type: Type): void => {
-    const fields = type.fieldsArray
-      .filter((field) => field.declaringField === null)
-      .map((field): FieldShape => shapeOf(field, relative))
-    shapes.set(relative(type.fullName), {
-      fields: new Map(fields.map((field) => [field.number, field])),
-      oneofs: new Set(fields.flatMap((field) => (field.oneof === undefined ? [] : [field.oneof]))),
-    })
+    const name = type.fullName.replace(/^\./, '')
+    messages.set(name.startsWith(packagePrefix) ? name.slice(packagePrefix.length) : name, type)
     for (const nested of type.nestedArray) if (nested instanceof protobuf.Type) collect(nested)
   }
   for (const declaration of schema.file.declarations)
     if (declaration instanceof protobuf.Type) collect(declaration)
-  return shapes
+  return messages
 }
 
-function shapeOf(field: Field, relative: (fullName: string) => string): FieldShape {
-  const oneof = field.partOf
-  const isSynthetic =
-    oneof !== null && oneof.fieldsArray.length === 1 && field.options?.proto3_optional === true
-  return {
-    number: field.id,
-    name: field.name,
-    label: field.repeated ? 'repeated' : field.required ? 'required' : 'optional',
-    kind:
-      field instanceof protobuf.MapField ? 'map' : field.resolvedType === null ? 'scalar' : 'message or enum',
-    typeName: field.resolvedType === null ? field.type : relative(field.resolvedType.fullName),
-    keyType: field instanceof protobuf.MapField ? field.keyType : undefined,
-    oneof: oneof === null || isSynthetic ? undefined : oneof.name,
+const NUMERIC_GROUPS: ReadonlySet<string> = new Set([
+  'general number',
+  'signed number',
+  'fixed32',
+  'fixed64',
+  'float',
+  'double',
+])
+
+/**
+ * Compares message pairs, each once: a pair met again (a recursive message, or a message that both the file and a
+ * field reference lead to) answers from the first comparison, and a pair still being compared counts as
+ * compatible, so recursive messages terminate. Every pair's fields are counted against the request's budget.
+ */
+class MessageComparison {
+  private readonly roles: SchemaRoles
+  private readonly budget: WorkBudget
+  private readonly found: Incompatibility[]
+  private readonly compared = new Map<Type, Map<Type, boolean>>()
+
+  constructor(roles: SchemaRoles, budget: WorkBudget, found: Incompatibility[]) {
+    this.roles = roles
+    this.budget = budget
+    this.found = found
+  }
+
+  /** Adds the pair's findings (once) and says whether it has none. */
+  compare(name: string, reader: Type, writer: Type): boolean {
+    let byReader = this.compared.get(writer)
+    if (byReader === undefined) {
+      byReader = new Map()
+      this.compared.set(writer, byReader)
+    }
+    const known = byReader.get(reader)
+    if (known !== undefined) return known
+    byReader.set(reader, true)
+    const readerShape = messageShapeOf(reader)
+    const writerShape = messageShapeOf(writer)
+    this.budget.spend(
+      'PROTOBUF',
+      'compatibility checking',
+      1 + readerShape.fields.size + writerShape.fields.size,
+    )
+    const before = this.found.length
+    new MessagePair(name, readerShape, writerShape, this).check()
+    const compatible = this.found.length === before
+    byReader.set(reader, compatible)
+    return compatible
+  }
+
+  add(finding: Incompatibility): void {
+    this.found.push(finding)
+  }
+
+  get roleNames(): SchemaRoles {
+    return this.roles
   }
 }
 
-class MessageComparison {
+class MessagePair {
   private readonly messageName: string
   private readonly reader: MessageShape
   private readonly writer: MessageShape
+  private readonly comparison: MessageComparison
   private readonly roles: SchemaRoles
-  private readonly found: Incompatibility[] = []
 
-  constructor(messageName: string, reader: MessageShape, writer: MessageShape, roles: SchemaRoles) {
+  constructor(
+    messageName: string,
+    reader: MessageShape,
+    writer: MessageShape,
+    comparison: MessageComparison,
+  ) {
     this.messageName = messageName
     this.reader = reader
     this.writer = writer
-    this.roles = roles
+    this.comparison = comparison
+    this.roles = comparison.roleNames
   }
 
-  findings(): Incompatibility[] {
+  check(): void {
     for (const writerField of this.writer.fields.values()) {
       const readerField = this.reader.fields.get(writerField.number)
       if (readerField === undefined) this.checkRemoved(writerField)
@@ -160,11 +174,10 @@ class MessageComparison {
       }
     }
     this.checkOneofMoves()
-    return this.found
   }
 
   private add(type: string, field: FieldShape, description: string): void {
-    this.found.push({
+    this.comparison.add({
       type,
       location: `#/${this.messageName}/${field.number}`,
       message: field.name,
@@ -184,13 +197,22 @@ class MessageComparison {
         writerField,
         `${this.describe(writerField)} is required in the ${writer} schema and missing in the ${reader} schema`,
       )
-    } else if (writerField.oneof !== undefined) {
+    } else if (writerField.oneof !== undefined && !this.oneofDeleted(writerField.oneof)) {
       this.add(
         'ONEOF_FIELD_REMOVED',
         writerField,
         `${this.describe(writerField)} belongs to oneof '${writerField.oneof}' in the ${writer} schema and is missing in the ${reader} schema`,
       )
     }
+  }
+
+  /**
+   * A oneof gone by name with none of its fields left anywhere was deleted as a whole, which Confluent accepts like
+   * removing optional fields; dropping some of its fields while keeping others loses data that set those.
+   */
+  private oneofDeleted(oneof: string): boolean {
+    if (this.reader.oneofs.has(oneof)) return false
+    return (this.writer.oneofs.get(oneof) ?? []).every((number) => !this.reader.fields.has(number))
   }
 
   private checkKept(readerField: FieldShape, writerField: FieldShape): void {
@@ -202,14 +224,31 @@ class MessageComparison {
         readerField,
         `${this.describe(readerField)} changed from a ${writerField.kind} ${change} a ${readerField.kind} in the ${reader} schema`,
       )
-    } else if (!this.sameValueType(readerField, writerField)) {
-      const scalar =
-        readerField.kind === 'scalar' || (readerField.kind === 'map' && isScalarName(readerField.typeName))
-      this.add(
-        scalar ? 'FIELD_SCALAR_KIND_CHANGED' : 'FIELD_NAMED_TYPE_CHANGED',
-        readerField,
-        `${this.describe(readerField)} changed from type '${typeDescription(writerField)}' ${change} '${typeDescription(readerField)}' in the ${reader} schema${scalar ? ', which is not wire-compatible' : ''}`,
-      )
+    } else {
+      const changed =
+        (readerField.key !== undefined &&
+          writerField.key !== undefined &&
+          this.valueChange(readerField.key, writerField.key)) ||
+        this.valueChange(readerField.value, writerField.value)
+      if (changed !== undefined) {
+        this.add(
+          changed,
+          readerField,
+          `${this.describe(readerField)} changed from type '${typeDescription(writerField)}' ${change} '${typeDescription(readerField)}' in the ${reader} schema${changed === 'FIELD_SCALAR_KIND_CHANGED' ? ', which is not wire-compatible' : ''}`,
+        )
+      } else if (
+        readerField.kind === 'scalar' &&
+        NUMERIC_GROUPS.has(readerField.value.kind === 'scalar' ? readerField.value.group : '') &&
+        (readerField.label === 'repeated') !== (writerField.label === 'repeated')
+      ) {
+        // Repeated numbers are packed (one length-delimited record), which a singular reader does not take as
+        // its value, and a singular reader keeps only the last of several values.
+        this.add(
+          'FIELD_NUMERIC_LABEL_CHANGED',
+          readerField,
+          `${this.describe(readerField)} is ${writerField.label} in the ${writer} schema but ${readerField.label} in the ${reader} schema; a numeric field cannot change between singular and repeated`,
+        )
+      }
     }
     if (writerField.label === 'required' && readerField.label !== 'required') {
       this.add(
@@ -222,16 +261,18 @@ class MessageComparison {
     }
   }
 
-  private sameValueType(readerField: FieldShape, writerField: FieldShape): boolean {
-    const sameKey =
-      readerField.keyType === undefined ||
-      writerField.keyType === undefined ||
-      wireCompatible(readerField.keyType, writerField.keyType)
-    const bothScalar = isScalarName(readerField.typeName) && isScalarName(writerField.typeName)
-    const sameValue = bothScalar
-      ? wireCompatible(readerField.typeName, writerField.typeName)
-      : readerField.typeName === writerField.typeName
-    return sameKey && sameValue
+  /** The rule a value type change breaks, if any; a message type is followed into its fields. */
+  private valueChange(reader: ValueType, writer: ValueType): string | undefined {
+    if (reader.kind === 'scalar' && writer.kind === 'scalar') {
+      return reader.group === writer.group ? undefined : 'FIELD_SCALAR_KIND_CHANGED'
+    }
+    if (reader.kind === 'message' && writer.kind === 'message') {
+      if (reader.name !== writer.name) return 'FIELD_NAMED_TYPE_CHANGED'
+      return this.comparison.compare(reader.name, reader.type, writer.type)
+        ? undefined
+        : 'FIELD_NAMED_TYPE_CHANGED'
+    }
+    return 'FIELD_KIND_CHANGED'
   }
 
   private requiredAdded(readerField: FieldShape): void {
@@ -242,63 +283,43 @@ class MessageComparison {
     )
   }
 
-  /** Moving fields into a oneof makes them exclusive; data that set several of them would lose all but one. */
+  /**
+   * A reader oneof makes its fields exclusive. That is new only when its existing fields come from more than one
+   * writer "group" (a writer oneof, or a top-level field each): data that set several of them would lose all but
+   * one. Renaming a oneof, or moving one field into a new oneof, is compatible.
+   */
   private checkOneofMoves(): void {
-    const movedInto = new Map<string, FieldShape[]>()
-    for (const readerField of this.reader.fields.values()) {
-      const writerField = this.writer.fields.get(readerField.number)
-      if (
-        readerField.oneof === undefined ||
-        writerField === undefined ||
-        writerField.oneof === readerField.oneof
-      ) {
-        continue
-      }
-      movedInto.set(readerField.oneof, [...(movedInto.get(readerField.oneof) ?? []), readerField])
-    }
-    for (const [oneof, moved] of movedInto) {
-      if (this.writer.oneofs.has(oneof)) {
-        for (const field of moved) {
-          this.add(
-            'FIELD_MOVED_TO_EXISTING_ONEOF',
-            field,
-            `${this.describe(field)} was moved into oneof '${oneof}', which already exists in the ${this.roles.writer} schema`,
-          )
+    for (const [oneof, numbers] of this.reader.oneofs) {
+      const groups = new Set<string>()
+      const movedIn: FieldShape[] = []
+      for (const number of numbers) {
+        const writerField = this.writer.fields.get(number)
+        const readerField = this.reader.fields.get(number)
+        if (writerField === undefined || readerField === undefined) continue
+        if (writerField.oneof !== undefined) {
+          groups.add(`oneof ${writerField.oneof}`)
+        } else {
+          groups.add(`field ${number}`)
+          movedIn.push(readerField)
         }
-      } else if (moved.length > 1) {
-        this.found.push({
+      }
+      if (groups.size <= 1) continue
+      if (movedIn.length > 1) {
+        this.comparison.add({
           type: 'MULTIPLE_FIELDS_MOVED_TO_ONEOF',
           location: `#/${this.messageName}`,
           message: oneof,
-          description: `The fields ${moved.map((field) => `${field.number} ('${field.name}')`).join(', ')} of message '${this.messageName}' were moved into the new oneof '${oneof}' of the ${this.roles.reader} schema`,
+          description: `The fields ${movedIn.map((field) => `${field.number} ('${field.name}')`).join(', ')} of message '${this.messageName}' were moved into the oneof '${oneof}' of the ${this.roles.reader} schema, so data that set several of them loses all but one`,
         })
+      } else {
+        const moved = movedIn[0] ?? this.reader.fields.get(numbers[0] ?? 0)
+        if (moved === undefined) continue
+        this.add(
+          'FIELD_MOVED_TO_EXISTING_ONEOF',
+          moved,
+          `${this.describe(moved)} was moved into oneof '${oneof}' of the ${this.roles.reader} schema together with fields that were not exclusive with it in the ${this.roles.writer} schema`,
+        )
       }
     }
   }
-}
-
-const SCALAR_NAMES: ReadonlySet<string> = new Set([
-  'double',
-  'float',
-  'int32',
-  'int64',
-  'uint32',
-  'uint64',
-  'sint32',
-  'sint64',
-  'fixed32',
-  'fixed64',
-  'sfixed32',
-  'sfixed64',
-  'bool',
-  'string',
-  'bytes',
-])
-
-function isScalarName(typeName: string): boolean {
-  return SCALAR_NAMES.has(typeName)
-}
-
-function typeDescription(field: FieldShape): string {
-  return field.kind === 'map' ? `map<${field.keyType}, ${field.typeName}>` : field.typeName
 }
