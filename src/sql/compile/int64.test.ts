@@ -66,6 +66,12 @@ describe('BIGINT expressions', () => {
     expect(run('CAST(d AS BIGINT)', [null, null, null, -1e30])).toBe(MIN)
     expect(run('CAST(d AS BIGINT)', [null, null, null, 2 ** 60 + 0.5])).toBe(2n ** 60n)
     expect(run('CAST(d AS BIGINT)', [null, null, null, Number.NaN])).toBe(0)
+    // Implicit conversions to DOUBLE (function arguments, CASE branches) turn a bigint into a number.
+    expect(run('SQRT(a)', [2n ** 60n])).toBe(2 ** 30)
+    expect(run('POWER(a, 2)', [2n ** 60n])).toBe(2 ** 120)
+    expect(run('LOG(2, a)', [2n ** 60n])).toBe(60)
+    expect(run('CASE WHEN a > 0 THEN a ELSE d END', [2n ** 60n + 1n, null, null, 0.5])).toBe(2 ** 60)
+    expect(run('COALESCE(a, d)', [-(2n ** 60n), null, null, 0.5])).toBe(-(2 ** 60))
     // A BIGINT meets a DOUBLE as a double, as in Flink.
     expect(run('a = d', [2n ** 53n + 1n, null, null, 2 ** 53])).toBe(true)
     expect(run('a + d', [2n ** 60n, null, null, 0.5])).toBe(2 ** 60)

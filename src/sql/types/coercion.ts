@@ -269,6 +269,8 @@ function fitDecimal(precision: number, scale: number): DecimalType {
 export function changesRepresentation(from: LogicalType, to: LogicalType): boolean {
   if (from.kind === 'NULL' || sameShape(from, to)) return false
   if (isNumeric(from) && isNumeric(to)) {
+    // A BIGINT beyond 2^53 is a bigint at run time; as a DOUBLE, FLOAT or DECIMAL it must become a number.
+    if (from.kind === 'BIGINT' && !isInteger(to)) return true
     if (to.kind === 'DECIMAL')
       return isApproximate(from) || (from.kind === 'DECIMAL' && from.scale > to.scale)
     return isInteger(to) && !isInteger(from)

@@ -33,8 +33,22 @@ function doubleFunction(name: string, source: (x: string) => string): ScalarFunc
     name,
     signatures: { params: [P.numeric] },
     returnType: DOUBLE,
-    implement: inline(([x]) => source(x!)),
+    implement: asDoubles(([x]) => source(x!)),
   })
+}
+
+/**
+ * An inline implementation over doubles: numeric arguments are not cast, and a BIGINT beyond 2^53 is a
+ * bigint, which Math refuses; such arguments go through Number() first.
+ */
+function asDoubles(
+  source: (args: readonly string[]) => string,
+): (args: readonly BoundExpr[]) => Implementation {
+  return (args) => {
+    const bigints = args.map((arg) => arg.type.kind === 'BIGINT')
+    if (!bigints.includes(true)) return { inline: source }
+    return { inline: (values) => source(values.map((value, i) => (bigints[i] ? `Number(${value})` : value))) }
+  }
 }
 
 /** FLOOR/CEIL of a number keep integer types; a DECIMAL loses its fraction digits. */
@@ -169,7 +183,7 @@ export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
     name: 'POWER',
     signatures: { params: [P.numeric, P.numeric] },
     returnType: DOUBLE,
-    implement: inline(([a, b]) => `Math.pow(${a}, ${b})`),
+    implement: asDoubles(([a, b]) => `Math.pow(${a}, ${b})`),
   }),
   doubleFunction('SQRT', (x) => `Math.sqrt(${x})`),
   doubleFunction('EXP', (x) => `Math.exp(${x})`),
@@ -180,7 +194,7 @@ export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
     name: 'LOG',
     signatures: { params: [P.numeric, P.numeric], optional: 1 },
     returnType: DOUBLE,
-    implement: inline((args) =>
+    implement: asDoubles((args) =>
       args.length === 1 ? `Math.log(${args[0]})` : `(Math.log(${args[1]}) / Math.log(${args[0]}))`,
     ),
   }),
@@ -200,7 +214,7 @@ export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
     name: 'ATAN2',
     signatures: { params: [P.numeric, P.numeric] },
     returnType: DOUBLE,
-    implement: inline(([a, b]) => `Math.atan2(${a}, ${b})`),
+    implement: asDoubles(([a, b]) => `Math.atan2(${a}, ${b})`),
   }),
   scalar({
     name: 'PI',
