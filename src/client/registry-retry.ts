@@ -1,49 +1,27 @@
-import { DecodeError } from '../formats/index.ts'
+import {
+  isRegistryFault,
+  type RegistryRetryOptions,
+  retryRegistryFaults as retry,
+} from '../formats/registry-retry.ts'
 import { RegistryUnavailableError, type StoppedAt } from './errors.ts'
 
-/**
- * How long a reader waits out a schema registry fault before it gives up: `attempts` tries in all, the
- * waits between them doubling from `initialDelayMs` up to `maxDelayMs`. The defaults (8 tries, 0.5 s to
- * 10 s) ride out about 35 s of outage, a server restart or a rolling deploy.
- */
-export interface RegistryRetryOptions {
-  attempts?: number
-  initialDelayMs?: number
-  maxDelayMs?: number
-}
-
-const DEFAULTS: Required<RegistryRetryOptions> = { attempts: 8, initialDelayMs: 500, maxDelayMs: 10_000 }
-
-/**
- * A registry fault: the registry did not answer whether a schema exists (unreachable, 5xx, timeout,
- * 401/403). Unlike every other decode failure it says nothing about the record.
- */
-export function isRegistryFault(error: unknown): error is DecodeError {
-  return error instanceof DecodeError && error.reason === 'REGISTRY_UNAVAILABLE'
-}
+// The policy and the fault classification live in formats, beside the codec registry, so the SQL engine's
+// Kafka source (a connector, which must not import the SDK) shares them; the SDK adds its own error.
+export { isRegistryFault, type RegistryRetryOptions }
 
 /**
  * Runs `operation` until it does not fail with a registry fault. Other errors pass through at once; a fault
  * that outlasts the retries becomes a RegistryUnavailableError naming where reading stopped.
  */
-export async function retryRegistryFaults<T>(
+export function retryRegistryFaults<T>(
   dataset: string,
   options: RegistryRetryOptions | undefined,
   operation: () => Promise<T>,
   stoppedAt?: () => StoppedAt | undefined,
 ): Promise<T> {
-  const { attempts, initialDelayMs, maxDelayMs } = { ...DEFAULTS, ...options }
-  let delay = initialDelayMs
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation()
-    } catch (error) {
-      if (!isRegistryFault(error)) throw error
-      if (attempt >= Math.max(1, attempts)) {
-        throw new RegistryUnavailableError(dataset, attempt, stoppedAt?.(), error)
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay))
-    delay = Math.min(delay * 2, maxDelayMs)
-  }
+  return retry(
+    options,
+    operation,
+    (attempts, fault) => new RegistryUnavailableError(dataset, attempts, stoppedAt?.(), fault),
+  )
 }

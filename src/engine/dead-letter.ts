@@ -5,13 +5,18 @@ import type { Row } from './rows.ts'
  * (the windows already fired). `null-event-time`: an event-time operator got a row without a timestamp.
  * `unmatched-retraction`: a -U/-D row retracts something the operator never saw (an upstream bug or a
  * restart without state). `not-null-violation`: a sink dropped a row with NULL in a NOT NULL column
- * (`table.exec.sink.not-null-enforcer` = 'DROP').
+ * (`table.exec.sink.not-null-enforcer` = 'DROP'). `undecodable`: a source record whose bytes did not
+ * decode into a row (the source sends it to its own dead-letter destination, e.g. `<topic>.dlq`, and
+ * reports the count with its chunk). Every reason is counted per operator (`OperatorMetrics.countDeadLetters`)
+ * and summarised per reason by the job; a new way to drop a row adds its reason here and goes through
+ * `DeadLetters.send` (operators) or `SourceChunk.deadLetters` (sources).
  */
 export const DEAD_LETTER_REASONS = [
   'late',
   'null-event-time',
   'unmatched-retraction',
   'not-null-violation',
+  'undecodable',
 ] as const
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number]
 

@@ -37,6 +37,8 @@ export {
 export { CollectSink } from './memory/collect-sink.ts'
 export { MemorySource } from './memory/memory-source.ts'
 export {
+  addDeadLetterCounts,
+  type DeadLetterCounts,
   OperatorMetrics,
   type OperatorMetricsSnapshot,
   type TimeMsPerSecond,

@@ -1,4 +1,16 @@
+import type { DeadLetterReason } from './dead-letter.ts'
 import { MIN_WATERMARK } from './stream.ts'
+
+/** Dead letters per reason; a reason with none is absent. */
+export type DeadLetterCounts = Readonly<Partial<Record<DeadLetterReason, number>>>
+
+/** Dead letters per reason, summed (over subtasks, or over a job's nodes). */
+export function addDeadLetterCounts(a: DeadLetterCounts, b: DeadLetterCounts): DeadLetterCounts {
+  const sum: Partial<Record<DeadLetterReason, number>> = { ...a }
+  for (const [reason, count] of Object.entries(b) as [DeadLetterReason, number][])
+    sum[reason] = (sum[reason] ?? 0) + count
+  return sum
+}
 
 export interface OperatorMetricsSnapshot {
   readonly name: string
@@ -6,6 +18,8 @@ export interface OperatorMetricsSnapshot {
   readonly recordsOut: number
   readonly lateRecords: number
   readonly deadLetters: number
+  /** `deadLetters` by reason: what a job reports and summarises per reason. */
+  readonly deadLetterReasons: DeadLetterCounts
   /** The last watermark this node forwarded; -Infinity before the first. */
   readonly watermark: number
   readonly stateEntries: number
@@ -86,6 +100,7 @@ export class OperatorMetrics {
   recordsOut = 0
   lateRecords = 0
   deadLetters = 0
+  private readonly deadLetterReasons: Partial<Record<DeadLetterReason, number>> = {}
   watermark = MIN_WATERMARK
   readonly busyTime = new Stopwatch()
   readonly backPressuredTime = new Stopwatch()
@@ -96,6 +111,18 @@ export class OperatorMetrics {
     readonly name: string,
     private readonly countStateEntries: () => number = () => 0,
   ) {}
+
+  /**
+   * Counts records that left the pipeline here: every place that drops a record (an operator's dead-letter
+   * output, a source's undecodable records, a sink's rejected rows) counts through this one method, so the
+   * job's totals, its per-reason summary and these metrics always agree.
+   */
+  countDeadLetters(reason: DeadLetterReason, count = 1): void {
+    if (count <= 0) return
+    this.deadLetters += count
+    this.deadLetterReasons[reason] = (this.deadLetterReasons[reason] ?? 0) + count
+    if (reason === 'late') this.lateRecords += count
+  }
 
   started(now: number): void {
     this.runTime.start(now)
@@ -118,6 +145,7 @@ export class OperatorMetrics {
       recordsOut: this.recordsOut,
       lateRecords: this.lateRecords,
       deadLetters: this.deadLetters,
+      deadLetterReasons: { ...this.deadLetterReasons },
       watermark: this.watermark,
       stateEntries: this.countStateEntries(),
       busyTimeMs: Math.round(busy),

@@ -1,9 +1,16 @@
+import type { DeadLetterCounts } from './metrics.ts'
 import type { Batch } from './rows.ts'
 
 /** Rows read from one partition (a Kafka partition, a file split); the watermark is tracked per partition. */
 export interface SourceChunk {
   readonly partition: number
   readonly batch: Batch
+  /**
+   * Records of this read that did not become rows (undecodable bytes, say), by reason. The source has sent
+   * them to its own dead-letter destination; the pipeline counts them in the source node's metrics, so a
+   * job reports them like every other dead letter instead of losing them silently.
+   */
+  readonly deadLetters?: DeadLetterCounts
 }
 
 /**

@@ -93,6 +93,7 @@ describe('merging the subtasks of a node', () => {
     recordsOut: 5,
     lateRecords: 0,
     deadLetters: 0,
+    deadLetterReasons: {},
     watermark: 1_000,
     stateEntries: 0,
     busyTimeMs,

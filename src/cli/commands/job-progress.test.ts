@@ -13,6 +13,7 @@ const sink = (
   recordsOut: 0,
   lateRecords: 0,
   deadLetters: 0,
+  deadLetterReasons: {},
   watermark: Number.NEGATIVE_INFINITY,
   stateEntries: 0,
   busyTimeMs,
@@ -32,6 +33,7 @@ describe('the per-operator progress line', () => {
     const progress = (metrics: OperatorMetricsSnapshot) => ({
       recordsIn: 0,
       watermark: 0,
+      deadLetters: {},
       metrics: [metrics],
     })
     vi.setSystemTime(1_000)
@@ -51,6 +53,7 @@ describe('the per-operator progress line', () => {
       metrics: [{ ...sink(400, 0, 100), recordsIn: 7 }],
       recordsIn: 7,
       watermark: Number.POSITIVE_INFINITY,
+      deadLetters: {},
       cancelled: false,
       lateRecords: 0,
       parallelism: 1,

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { SchemaSource } from '../../formats/index.ts'
+import type { RegistryRetryOptions } from '../../formats/registry-retry.ts'
 import { type Logger, rootLogger } from '../../logging.ts'
 import type { SchemaRegistrar } from './avro-confluent.ts'
 
@@ -31,6 +32,11 @@ export interface ConnectorContext {
   /** Registers avro-confluent sink schemas instead of the registry at 'avro-confluent.url'. */
   readonly schemaRegistrar?: SchemaRegistrar
   readonly logger?: Logger
+  /**
+   * How long Kafka sources wait out a schema registry fault before the job fails (by default 8 tries over
+   * about 35 s). At parallelism > 1 the subtasks use the default.
+   */
+  readonly registryRetry?: RegistryRetryOptions
   /** Set in a parallel job: sources read only this subtask's share. */
   readonly subtask?: Subtask
 }

@@ -109,6 +109,7 @@ function commonSourceOptions(
     ...(bounded === undefined ? {} : { bounded }),
     decoder: valueDecoder(options, table.columns, projection, context),
     deadLetterTopic: options.optional('dead-letter.topic') ?? `${topic}.dlq`,
+    ...(context.registryRetry === undefined ? {} : { registryRetry: context.registryRetry }),
     ...(context.subtask === undefined ? {} : { subtask: context.subtask }),
   }
 }

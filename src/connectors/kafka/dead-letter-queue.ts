@@ -1,8 +1,8 @@
 import type { Kafka } from 'kafkajs'
 import { Counter } from 'prom-client'
-import type { KafkaRecord } from '../connectors/kafka/reader.ts'
-import { KafkaWriter } from '../connectors/kafka/writer.ts'
-import { FormatError } from '../formats/index.ts'
+import { FormatError } from '../../formats/index.ts'
+import type { KafkaRecord } from './reader.ts'
+import { KafkaWriter } from './writer.ts'
 
 const deadLetters = new Counter({
   name: 'weir_dead_letter_records_total',

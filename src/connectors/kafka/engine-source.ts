@@ -1,5 +1,4 @@
 import type { Admin, Kafka } from 'kafkajs'
-import { DeadLetterQueue, type DeadLetter as KafkaDeadLetter } from '../../client/dead-letter.ts'
 import {
   type Batch,
   insertBatch,
@@ -8,10 +7,16 @@ import {
   type Source,
   type SourceChunk,
 } from '../../engine/index.ts'
+import {
+  isRegistryFault,
+  type RegistryRetryOptions,
+  retryRegistryFaults,
+} from '../../formats/registry-retry.ts'
 import type { Logger } from '../../logging.ts'
 import type { Subtask } from '../engine/context.ts'
 import { ConnectorOptionError } from '../engine/options.ts'
 import type { RecordDecoder } from '../engine/record-decoder.ts'
+import { DeadLetterQueue, type DeadLetter as KafkaDeadLetter } from './dead-letter-queue.ts'
 import type { OffsetCommitter } from './offset-committer.ts'
 import { type BoundedMode, offsetsAt, startingOffsets } from './partition-offsets.ts'
 import {
@@ -21,6 +26,7 @@ import {
   type KafkaRecordBatch,
   type StartupMode,
 } from './reader.ts'
+import { SourceRegistryUnavailableError } from './registry-unavailable.ts'
 import { ownsPartition } from './subtask-partitions.ts'
 
 export interface KafkaEngineSourceOptions {
@@ -39,6 +45,11 @@ export interface KafkaEngineSourceOptions {
    */
   readonly upsert?: { readonly deletionOfKey: RecordDecoder }
   readonly deadLetterTopic: string
+  /**
+   * How long a schema registry fault is waited out (the SDK's policy, 8 tries over about 35 s by default)
+   * before the source fails with a SourceRegistryUnavailableError.
+   */
+  readonly registryRetry?: RegistryRetryOptions
   /** In a parallel job: this subtask reads only the partitions it owns (see `subtask-partitions.ts`). */
   readonly subtask?: Subtask
   /** How long a pull waits for records before it returns an empty chunk (so barriers get through). */
@@ -64,8 +75,11 @@ const DEFAULT_POLL_INTERVAL_MS = 100
 /**
  * A Kafka topic as an engine source: one chunk per fetched batch, its partition the Kafka partition.
  * Records that do not decode go to the dead-letter topic with headers saying why and where they came
- * from, and the job keeps running. The position is the next offset per partition; a restored source
- * seeks there.
+ * from, are reported with the chunk as `undecodable` dead letters (so the job counts and summarises them),
+ * and the job keeps running. A schema registry fault is no reason to dead-letter a record, which may well
+ * be good: the batch is decoded again with backoff, and if the registry keeps failing the source fails with
+ * a SourceRegistryUnavailableError without moving past the batch. The position is the next offset per
+ * partition; a restored source seeks there.
  *
  * As Flink's KafkaSource, the source assigns itself every partition (of its subtask's share) and takes no
  * part in consumer-group membership, so jobs sharing a group id each read the whole topic. The group id
@@ -143,7 +157,7 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     if (next.done) return null
     const { partition } = next.value
     const records = this.stops?.recordsBefore(next.value) ?? next.value.records
-    return { partition, batch: await this.decode(partition, records) }
+    return this.decode(partition, records)
   }
 
   snapshot(checkpointId?: number): KafkaSourcePosition {
@@ -272,7 +286,43 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
     return stops
   }
 
-  private async decode(partition: number, records: readonly KafkaRecord[]): Promise<Batch> {
+  /**
+   * The chunk of a fetched batch. Undecodable records go to the dead-letter topic, and the position moves
+   * past the batch, only once no registry fault is left in it: a fault is retried with backoff over the
+   * whole batch, and one that outlasts the retries fails the source there.
+   */
+  private async decode(partition: number, records: readonly KafkaRecord[]): Promise<SourceChunk> {
+    const first = records[0]
+    const { batch, failed } = await retryRegistryFaults(
+      this.options.registryRetry,
+      () => this.decodeRecords(records),
+      (attempts, fault) =>
+        new SourceRegistryUnavailableError(
+          this.options.table,
+          attempts,
+          { topic: this.options.topic, partition, offset: first?.offset ?? '?' },
+          fault,
+        ),
+    )
+    if (failed.length > 0) {
+      this.deadLetters ??= await DeadLetterQueue.open(
+        this.options.kafka,
+        this.options.table,
+        this.options.deadLetterTopic,
+      )
+      await this.deadLetters.send(failed)
+    }
+    const last = records.at(-1)
+    if (last !== undefined) this.positions.set(partition, (BigInt(last.offset) + 1n).toString())
+    return failed.length === 0
+      ? { partition, batch }
+      : { partition, batch, deadLetters: { undecodable: failed.length } }
+  }
+
+  /** Rows of the records that decode, and the records that do not; rejects on the first registry fault. */
+  private async decodeRecords(
+    records: readonly KafkaRecord[],
+  ): Promise<{ batch: Batch; failed: KafkaDeadLetter[] }> {
     const { decoder, upsert } = this.options
     const values = records.flatMap((record) => (record.value === null ? [] : [record.value]))
     await decoder.prepare?.(values)
@@ -293,20 +343,13 @@ export class KafkaEngineSource implements Source<KafkaSourcePosition> {
           kinds.push(RowKind.Delete)
         }
       } catch (error) {
+        // The registry said nothing about this record: give up on the batch, to decode it again later.
+        if (isRegistryFault(error)) throw error
         failed.push({ record, error })
       }
     }
-    if (failed.length > 0) {
-      this.deadLetters ??= await DeadLetterQueue.open(
-        this.options.kafka,
-        this.options.table,
-        this.options.deadLetterTopic,
-      )
-      await this.deadLetters.send(failed)
-    }
-    const last = records.at(-1)
-    if (last !== undefined) this.positions.set(partition, (BigInt(last.offset) + 1n).toString())
-    return upsert === undefined ? insertBatch(rows) : { rows, kinds: Uint8Array.from(kinds) }
+    const batch = upsert === undefined ? insertBatch(rows) : { rows, kinds: Uint8Array.from(kinds) }
+    return { batch, failed }
   }
 }
 

@@ -105,8 +105,7 @@ export class OperatorNode implements GateConsumer, Output, DeadLetters {
 
   send(row: Row, reason: DeadLetterReason, eventTime: number | null): void {
     this.deadLetterRows.push(deadLetterRow(this.name, reason, eventTime, row))
-    this.metrics.deadLetters++
-    if (reason === 'late') this.metrics.lateRecords++
+    this.metrics.countDeadLetters(reason)
   }
 
   private flushDeadLetters(): void {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts'
+import type { DeadLetterReason } from '../dead-letter.ts'
 import { OperatorMetrics } from '../metrics.ts'
 import type { Source, SourceChunk } from '../source.ts'
 import { MAX_WATERMARK, MIN_WATERMARK } from '../stream.ts'
@@ -126,6 +127,10 @@ export class SourceTask {
 
   private push(chunk: SourceChunk): void {
     const now = this.environment.clock.now()
+    if (chunk.deadLetters !== undefined) {
+      for (const [reason, count] of Object.entries(chunk.deadLetters) as [DeadLetterReason, number][])
+        this.metrics.countDeadLetters(reason, count)
+    }
     const rows = chunk.batch.rows.length
     if (rows > 0) {
       this.watermarks?.observe(chunk.partition, chunk.batch, now)

@@ -1,5 +1,9 @@
 import type { ConnectorContext } from '../../connectors/engine/context.ts'
-import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
+import {
+  addDeadLetterCounts,
+  type DeadLetterCounts,
+  type OperatorMetricsSnapshot,
+} from '../../engine/index.ts'
 import { StaticTableResolver, type TableResolver } from '../catalog/table-resolver.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
 import { buildJobPipeline, type JobNodes, lastOption } from './job-pipeline.ts'
@@ -35,6 +39,12 @@ export interface JobProgress {
   readonly recordsIn: number
   /** The event time every sink has reached: the least sink watermark. */
   readonly watermark: number
+  /**
+   * Records that left the job without reaching a sink, by reason, over all nodes: undecodable source
+   * records (also in their source's dead-letter topic), late rows, rows without event time, unmatched
+   * retractions. Each node's share is in its metrics' `deadLetterReasons`.
+   */
+  readonly deadLetters: DeadLetterCounts
 }
 
 export interface JobResult extends JobProgress {
@@ -139,5 +149,9 @@ function summarize(metrics: readonly OperatorMetricsSnapshot[], nodes: JobNodes)
   const byName = new Map(metrics.map((node) => [node.name, node]))
   const recordsIn = nodes.sourceNodes.reduce((total, name) => total + (byName.get(name)?.recordsOut ?? 0), 0)
   const watermark = Math.min(...nodes.sinkNodes.map((name) => byName.get(name)?.watermark ?? -Infinity))
-  return { metrics, recordsIn, watermark }
+  const deadLetters = metrics.reduce<DeadLetterCounts>(
+    (total, node) => addDeadLetterCounts(total, node.deadLetterReasons),
+    {},
+  )
+  return { metrics, recordsIn, watermark, deadLetters }
 }

@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import type { ConnectorContext } from '../../../connectors/engine/context.ts'
-import type { OperatorMetricsSnapshot } from '../../../engine/index.ts'
+import { addDeadLetterCounts, type OperatorMetricsSnapshot } from '../../../engine/index.ts'
 import type { JobNodes } from '../job-pipeline.ts'
 import type { PlannedJob } from '../plan-job.ts'
 import { replyTo, sharedContextOf } from './context-calls.ts'
@@ -173,6 +173,7 @@ export function mergeMetrics(
               recordsOut: seen.recordsOut + node.recordsOut,
               lateRecords: seen.lateRecords + node.lateRecords,
               deadLetters: seen.deadLetters + node.deadLetters,
+              deadLetterReasons: addDeadLetterCounts(seen.deadLetterReasons, node.deadLetterReasons),
               watermark: Math.min(seen.watermark, node.watermark),
               stateEntries: seen.stateEntries + node.stateEntries,
               busyTimeMs: Math.max(seen.busyTimeMs, node.busyTimeMs),
