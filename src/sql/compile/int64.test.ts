@@ -77,6 +77,13 @@ describe('BIGINT expressions', () => {
     expect(run('a + d', [2n ** 60n, null, null, 0.5])).toBe(2 ** 60)
   })
 
+  it('reads ids beyond 2^53 out of JSON text exactly', () => {
+    const payload = '{"id": 9007199254740993, "ids": [-9223372036854775808]}'
+    const columns = { p: 'STRING' }
+    expect(evaluate("CAST(JSON_VALUE(p, '$.id') AS BIGINT)", [payload], { columns })).toBe(9007199254740993n)
+    expect(evaluate("JSON_QUERY(p, '$.ids')", [payload], { columns })).toBe('[-9223372036854775808]')
+  })
+
   it('ABS, SIGN, FLOOR, CEIL, ROUND and TRUNCATE of BIGINTs beyond 2^53', () => {
     const big = -(2n ** 60n) - 55n
     expect(run('ABS(a)', [big])).toBe(2n ** 60n + 55n)

@@ -4,6 +4,8 @@
  * Paths are compiled once per distinct text; documents are parsed once per distinct text in a row (the last
  * document is cached, as several JSON_VALUE calls usually read the same column).
  */
+import { parseJson, stringifyJson } from '../../../formats/json-exact.ts'
+
 export type JsonPathStep = { readonly member: string } | { readonly index: number }
 
 export interface JsonPath {
@@ -87,7 +89,8 @@ export class JsonDocumentCache {
     if (text === this.lastText) return this.lastDocument
     let document: unknown
     try {
-      document = JSON.parse(text)
+      // Exact: an id beyond 2^53 keeps its digits (JSON.parse would round it).
+      document = parseJson(text)
     } catch {
       document = undefined
     }
@@ -100,11 +103,12 @@ export class JsonDocumentCache {
 /** JSON_VALUE's result: scalars as strings (numbers in JSON form), NULL for objects, arrays and absences. */
 export function jsonScalarText(value: unknown): string | null {
   if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value)
   return null
 }
 
 /** JSON_QUERY's result: objects and arrays as JSON text, NULL otherwise. */
 export function jsonStructureText(value: unknown): string | null {
-  return value !== null && typeof value === 'object' ? JSON.stringify(value) : null
+  return value !== null && typeof value === 'object' ? (stringifyJson(value) ?? null) : null
 }
