@@ -14,6 +14,7 @@ import {
 import type { Cluster, ResolvedDataset } from '../catalog/locations/model.ts'
 import { kafkaClient, parseBootstrapServers } from '../connectors/kafka/client.ts'
 import {
+  ADMIN_RETRY,
   createTopics,
   deleteTopic,
   describeTopic,
@@ -116,6 +117,7 @@ async function onCluster<T>(target: KafkaTopicTarget, action: (kafka: Kafka) => 
   const kafka = kafkaClient({
     bootstrapServers: parseBootstrapServers(target.bootstrapServers),
     clientId: 'weir-topic-admin',
+    retry: ADMIN_RETRY,
   })
   try {
     return await action(kafka)

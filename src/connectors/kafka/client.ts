@@ -1,4 +1,4 @@
-import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs'
+import { Kafka, type KafkaConfig, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs'
 import { type Logger, rootLogger } from '../../logging.ts'
 
 export interface KafkaConnection {
@@ -7,6 +7,8 @@ export interface KafkaConnection {
   clientId?: string
   ssl?: boolean
   sasl?: SASLOptions
+  /** How connections and requests are retried (kafkajs' defaults, about ten seconds, when absent). */
+  retry?: RetryOptions
 }
 
 const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -24,6 +26,7 @@ export function kafkaClient(connection: KafkaConnection, logger: Logger = rootLo
     brokers: connection.bootstrapServers,
     ssl: connection.ssl,
     sasl: connection.sasl,
+    ...(connection.retry === undefined ? {} : { retry: connection.retry }),
     logLevel: logLevel.WARN,
     logCreator:
       () =>

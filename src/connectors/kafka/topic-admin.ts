@@ -55,6 +55,13 @@ export class MissingTopicError extends Error {
   }
 }
 
+/**
+ * Few, short retries, for a client made only to administer topics (`kafkaClient({ ..., retry })`): these are
+ * one-off requests from a command or a server route, where a broker that is down should be reported in a
+ * second or two, not after kafkajs' default ten seconds of reconnecting.
+ */
+export const ADMIN_RETRY = { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 }
+
 /** Runs `action` with a connected admin client, disconnecting it whatever happens. */
 export async function withAdmin<T>(kafka: Kafka, action: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin()
