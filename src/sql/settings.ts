@@ -13,6 +13,8 @@ import type { SourceSpan } from './parser/index.ts'
  */
 export const HONOURED_OPTIONS: Readonly<Record<string, string>> = {
   'parallelism.default': 'how many subtasks a job runs (1)',
+  'sql-client.execution.result-mode':
+    'how weir sql run shows print tables: table, changelog or tableau (table on a terminal, else changelog)',
   'table.exec.mini-batch.enabled': 'buffer unbounded aggregations and deduplications (false)',
   'table.exec.mini-batch.allow-latency': 'how long a mini-batch buffers, e.g. 2 s',
   'table.exec.mini-batch.size': 'how many rows a mini-batch buffers at most (1000)',

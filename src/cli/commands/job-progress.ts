@@ -1,8 +1,35 @@
 import { type OperatorMetricsSnapshot, timeMsPerSecond } from '../../engine/index.ts'
 import type { JobProgress, JobResult } from '../../sql/job/index.ts'
+import { LiveBlock, type TerminalOutput } from '../result-view/live-block.ts'
+
+/** Where progress goes: each report's lines, then the final ones. */
+export interface ProgressOutput {
+  update(lines: readonly string[]): void
+  finish(lines: readonly string[]): void
+}
+
+/** Plain lines, one report after the other: for logs, pipes and CI, where nothing can be redrawn. */
+export function plainLines(write: (line: string) => void): ProgressOutput {
+  const all = (lines: readonly string[]): void => {
+    for (const line of lines) write(line)
+  }
+  return { update: all, finish: all }
+}
+
+/** On a terminal: the report redrawn in place (one line, or one per operator), the final one kept. */
+export function updatingLines(terminal: TerminalOutput): ProgressOutput {
+  const block = new LiveBlock(terminal)
+  return {
+    update: (lines) => block.draw(lines),
+    finish: (lines) => {
+      block.draw(lines)
+      block.release()
+    },
+  }
+}
 
 /**
- * The live progress of `weir sql run` on stderr: one line per interval (records read, records/s, the sinks'
+ * The live progress of `weir sql run` on stderr: one line per interval, redrawn in place on a terminal (records read, records/s, the sinks'
  * watermark) and, with `perOperator`, a line per engine node (records in/out and their rates, watermark and
  * how far it trails the sources', state entries, late records, dead letters, and the shares of the interval
  * it was busy, back-pressured and idle, in percent: Flink's busy/backPressured/idleTimeMsPerSecond ÷ 10).
@@ -14,19 +41,25 @@ export class ProgressReporter {
     nodes: new Map(),
   }
 
+  private readonly output: ProgressOutput
+
+  /** `output` takes each report's lines; a function receives them one by one (as plain lines). */
   constructor(
-    private readonly write: (line: string) => void,
+    output: ProgressOutput | ((line: string) => void),
     private readonly perOperator: boolean,
-  ) {}
+  ) {
+    this.output = typeof output === 'function' ? plainLines(output) : output
+  }
 
   readonly report = (progress: JobProgress): void => {
     const now = Date.now()
     const seconds = Math.max(1, now - this.last.at) / 1000
     const rate = (progress.recordsIn - this.last.recordsIn) / seconds
-    this.write(
+    const lines = [
       `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}`,
-    )
-    if (this.perOperator) this.operatorLines(progress.metrics, seconds)
+    ]
+    if (this.perOperator) lines.push(...this.operatorLines(progress.metrics, seconds))
+    this.output.update(lines)
     this.last = {
       at: now,
       recordsIn: progress.recordsIn,
@@ -37,15 +70,17 @@ export class ProgressReporter {
   /** The final line; with `perOperator`, each node's totals since the last interval too. */
   finish(result: JobResult): void {
     const parallelism = result.parallelism > 1 ? ` (${result.parallelism} subtasks)` : ''
-    this.write(
+    const lines = [
       `${result.cancelled ? 'cancelled' : 'finished'}${parallelism}: ${result.recordsIn} records in, ${result.lateRecords} late`,
-    )
-    if (this.perOperator) this.operatorLines(result.metrics, Math.max(1, Date.now() - this.last.at) / 1000)
+    ]
+    if (this.perOperator)
+      lines.push(...this.operatorLines(result.metrics, Math.max(1, Date.now() - this.last.at) / 1000))
+    this.output.finish(lines)
   }
 
-  private operatorLines(metrics: readonly OperatorMetricsSnapshot[], seconds: number): void {
+  private operatorLines(metrics: readonly OperatorMetricsSnapshot[], seconds: number): string[] {
     const sourceWatermark = Math.max(...metrics.map((node) => node.watermark))
-    for (const node of metrics) this.write(this.operatorLine(node, seconds, sourceWatermark))
+    return metrics.map((node) => this.operatorLine(node, seconds, sourceWatermark))
   }
 
   private operatorLine(node: OperatorMetricsSnapshot, seconds: number, sourceWatermark: number): string {

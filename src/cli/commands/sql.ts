@@ -7,7 +7,11 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { explain, type LogicalPlan, type PlannedStatement, SqlSession } from '../../sql/index.ts'
 import { planJob, runJob } from '../../sql/job/index.ts'
+import { lastOption } from '../../sql/job/job-pipeline.ts'
 import { validateScript } from '../../sql/job/validate-script.ts'
+import type { LogicalPlan as JobPlan } from '../../sql/plan/nodes.ts'
+import { ResultDisplay } from '../result-view/result-display.ts'
+import { chooseResultMode, RESULT_MODE_OPTION, type ResultMode } from '../result-view/result-mode.ts'
 import { ProgressReporter } from './job-progress.ts'
 import { LazyCatalogResolver, type SqlCatalogOptions } from './sql-catalog.ts'
 import { DEFAULT_DATA_DIR, reportFailures } from './udm-options.ts'
@@ -15,6 +19,7 @@ import { DEFAULT_DATA_DIR, reportFailures } from './udm-options.ts'
 interface RunOptions extends SqlCatalogOptions {
   set: string[]
   operatorMetrics?: boolean
+  resultMode?: string
 }
 
 export function registerSqlCommands(program: Command): void {
@@ -24,16 +29,23 @@ export function registerSqlCommands(program: Command): void {
     sql
       .command('run')
       .description(
-        'run the INSERTs of a script as one job until its bounded sources end (or Ctrl-C); a SELECT prints its changelog',
+        'run the INSERTs of a script as one job until its bounded sources end (or Ctrl-C); print tables and SELECTs show their results',
       )
       .option(
         '--operator-metrics',
         'add a progress line per operator: records in/out and rates, watermark, state, late records',
+      )
+      .option(
+        '--result-mode <mode>',
+        `how print tables and SELECTs show results: table (updated in place), changelog (+I[…] lines) or tableau; as SET '${RESULT_MODE_OPTION}' (default: table on a terminal, else changelog)`,
       ),
   ).action((file: string, options: RunOptions) =>
     withCatalog(options, async (resolver) => {
       const script = await readFile(file, 'utf8')
-      await runWithProgress(script, parseSets(options.set), resolver, options.operatorMetrics === true)
+      await runWithProgress(script, parseSets(options.set), resolver, {
+        perOperator: options.operatorMetrics === true,
+        resultMode: options.resultMode,
+      })
     }),
   )
 
@@ -42,6 +54,8 @@ export function registerSqlCommands(program: Command): void {
   ).action((file: string, options: RunOptions) =>
     withCatalog(options, async (resolver) => {
       const script = await readFile(file, 'utf8')
+      // Validate's checks first: the plan of a job that would fail as it starts is not worth printing.
+      if (reportErrors(file, (await validateScript(script, resolver, parseSets(options.set))).errors)) return
       const session = new SqlSession({ resolver, options: parseSets(options.set) })
       const plans = (await session.planScript(script)).flatMap((statement) => planOf(statement))
       printWarnings(session.warnings)
@@ -59,11 +73,7 @@ export function registerSqlCommands(program: Command): void {
       const script = await readFile(file, 'utf8')
       const { statements, errors, warnings } = await validateScript(script, resolver, parseSets(options.set))
       printWarnings(warnings)
-      if (errors.length > 0) {
-        process.stderr.write(`${errors.join('\n\n')}\n${file}: ${errors.length} error(s)\n`)
-        process.exitCode = 1
-        return
-      }
+      if (reportErrors(file, errors)) return
       process.stdout.write(`ok: ${statements} statements\n`)
     }),
   )
@@ -101,6 +111,14 @@ function withCatalog(
   })
 }
 
+/** Prints a script's errors, each with its line and caret, and sets exit code 1; false when there are none. */
+function reportErrors(file: string, errors: readonly string[]): boolean {
+  if (errors.length === 0) return false
+  process.stderr.write(`${errors.join('\n\n')}\n${file}: ${errors.length} error(s)\n`)
+  process.exitCode = 1
+  return true
+}
+
 /** Options the script sets that Weir ignores: on stderr, so that ignoring them is never silent. */
 function printWarnings(warnings: readonly string[]): void {
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`)
@@ -116,11 +134,17 @@ async function runWithProgress(
   script: string,
   sets: Record<string, string>,
   resolver: LazyCatalogResolver,
-  perOperator: boolean,
+  show: { perOperator: boolean; resultMode: string | undefined },
 ): Promise<void> {
   // Planned once up front: the catalog opens only if the script reads or writes its tables, and only then
   // do connectors get its schemas (a context that worker threads of a parallel job cannot take).
-  printWarnings((await planJob({ script, resolver, sets })).warnings)
+  const job = await planJob({ script, resolver, sets })
+  printWarnings(job.warnings)
+  const display = new ResultDisplay({
+    mode: resultModeOf(show.resultMode, lastOption(job.inserts, RESULT_MODE_OPTION), job.inserts),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  })
   const connectorContext = await resolver.connectorContext()
   const controller = new AbortController()
   const cancel = (): void => controller.abort()
@@ -131,20 +155,36 @@ async function runWithProgress(
   }
   process.once('SIGINT', cancel)
   process.stdout.on('error', onStdoutError)
-  const progress = new ProgressReporter((line) => process.stderr.write(`${line}\n`), perOperator)
+  const progress = new ProgressReporter(display.progress, show.perOperator)
   try {
     const result = await runJob({
       script,
       sets,
       resolver,
       ...(connectorContext === undefined ? {} : { connectorContext }),
+      sinkFor: display.sinkFor,
       signal: controller.signal,
       onProgress: progress.report,
     })
     progress.finish(result)
+    display.finish()
   } finally {
     process.off('SIGINT', cancel)
   }
+}
+
+function resultModeOf(
+  flag: string | undefined,
+  setting: string | undefined,
+  inserts: readonly JobPlan[],
+): ResultMode {
+  const mode = chooseResultMode(flag, setting, process.stdout.isTTY === true)
+  const parallelism = lastOption(inserts, 'parallelism.default') ?? '1'
+  if (mode === 'changelog' || parallelism === '1') return mode
+  process.stderr.write(
+    `note: result mode '${mode}' needs 'parallelism.default' = '1' for now; printing the changelog of the ${parallelism} subtasks instead\n`,
+  )
+  return 'changelog'
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -3,7 +3,7 @@ import type { Pipeline } from '../../engine/index.ts'
 import { createRuntimeEnv } from '../compile/compile-expression.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
 import { planPipeline } from '../physical/index.ts'
-import type { SubtaskContext } from '../physical/options.ts'
+import type { PhysicalOptions, SubtaskContext } from '../physical/options.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
 import { DEAD_LETTERS_PATH_OPTION, deadLetterFile } from './dead-letter-file.ts'
 import type { PlannedJob } from './plan-job.ts'
@@ -23,6 +23,8 @@ export interface JobPipelineOptions {
   /** Set when the pipeline is one subtask of a parallel job. */
   readonly subtask?: SubtaskContext
   readonly functions?: FunctionRegistry
+  /** Replaces a table's connector sink (`weir sql run`'s result views); undefined keeps the connector. */
+  readonly sinkFor?: PhysicalOptions['sinkFor']
 }
 
 /** The engine pipeline of a planned job (all of it, or one subtask's share). */

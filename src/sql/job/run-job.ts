@@ -6,7 +6,7 @@ import {
 } from '../../engine/index.ts'
 import { StaticTableResolver, type TableResolver } from '../catalog/table-resolver.ts'
 import type { FunctionRegistry } from '../functions/registry.ts'
-import { buildJobPipeline, type JobNodes, lastOption } from './job-pipeline.ts'
+import { buildJobPipeline, type JobNodes, type JobPipelineOptions, lastOption } from './job-pipeline.ts'
 import { runParallel } from './parallel/coordinator.ts'
 import { type PlannedJob, planJob } from './plan-job.ts'
 
@@ -25,6 +25,11 @@ export interface RunJobOptions {
    * a print output or malformed-input handler cannot, and is refused.
    */
   readonly connectorContext?: ConnectorContext
+  /**
+   * Replaces a table's connector sink, e.g. print tables with a result view; undefined keeps the connector.
+   * Parallelism 1 only: a sink in this thread cannot receive rows from worker threads.
+   */
+  readonly sinkFor?: JobPipelineOptions['sinkFor']
   /** Called about once a second with every node's metrics. */
   readonly onProgress?: (progress: JobProgress) => void
   readonly progressIntervalMs?: number
@@ -76,6 +81,7 @@ async function runInProcess(job: PlannedJob, options: RunJobOptions): Promise<Jo
   const planned = await buildJobPipeline(job, {
     ...(options.connectorContext === undefined ? {} : { connectorContext: options.connectorContext }),
     ...(options.functions === undefined ? {} : { functions: options.functions }),
+    ...(options.sinkFor === undefined ? {} : { sinkFor: options.sinkFor }),
   })
   const { pipeline } = planned
   const cancel = (): void => pipeline.cancel()
@@ -106,6 +112,10 @@ async function runOnWorkers(
   if (options.functions !== undefined && options.functions.names().length > 0)
     throw new Error(
       `user-defined functions (${options.functions.names().join(', ')}) cannot be handed to worker threads: run with '${PARALLELISM_OPTION}' = '1'`,
+    )
+  if (options.sinkFor !== undefined)
+    throw new Error(
+      `replaced sinks (a result view) cannot receive rows from worker threads: run with '${PARALLELISM_OPTION}' = '1'`,
     )
   const onProgress = options.onProgress
   const result = await runParallel(job, {
