@@ -235,6 +235,70 @@ describe('JSON Schema compatibility', () => {
     ['allOf writer merged', { type: 'string', maxLength: 5 }, { allOf: [STRING, { maxLength: 3 }] }, []],
     ['not added', { type: 'string', not: { const: 'x' } }, STRING, ['NOT_TYPE_EXTENDED #/not']],
     ['not removed', STRING, { type: 'string', not: { const: 'x' } }, []],
+    ['not narrowed (rejects less)', { not: { const: 'x' } }, { not: { enum: ['x', 'y'] } }, []],
+    [
+      'not extended (rejects more)',
+      { not: { enum: ['x', 'y'] } },
+      { not: { const: 'x' } },
+      ['NOT_TYPE_EXTENDED #/not'],
+    ],
+    [
+      'required entry naming no declared property is not compared, as in Confluent',
+      object({ a: STRING }, { required: ['b'] }),
+      object({ a: STRING }),
+      [],
+    ],
+    [
+      'declared property newly required',
+      object({ a: STRING }, { required: ['a'] }),
+      object({ a: STRING }),
+      ['REQUIRED_ATTRIBUTE_ADDED #/required'],
+    ],
+    [
+      'unevaluatedProperties false reads like additionalProperties false',
+      object({ a: STRING, b: NUMBER }, { unevaluatedProperties: false }),
+      object({ a: STRING }, { unevaluatedProperties: false }),
+      [],
+    ],
+    [
+      'unevaluatedProperties beside if/else stays undecided',
+      object(
+        { a: STRING },
+        { if: { required: ['a'] }, else: { required: ['b'] }, unevaluatedProperties: false },
+      ),
+      object({ a: STRING }, { if: { required: ['a'] }, else: { required: ['b'] } }),
+      ['CONSTRAINT_CHANGED #/unevaluatedProperties'],
+    ],
+    [
+      'dependent schema added',
+      object({ a: STRING }, { dependentSchemas: { a: { required: ['b'] } } }),
+      object({ a: STRING }),
+      ['DEPENDENCY_SCHEMA_ADDED #/dependentSchemas/a'],
+    ],
+    [
+      'dependent schema relaxed',
+      object({ a: STRING }, { dependentSchemas: { a: { maxProperties: 5 } } }),
+      object({ a: STRING }, { dependentSchemas: { a: { maxProperties: 3 } } }),
+      [],
+    ],
+    [
+      'minContains increased',
+      { type: 'array', contains: NUMBER, minContains: 2 },
+      { type: 'array', contains: NUMBER, minContains: 1 },
+      ['MIN_CONTAINS_INCREASED #/minContains'],
+    ],
+    [
+      'maxContains over a wider contains',
+      { type: 'array', contains: NUMBER, maxContains: 2 },
+      { type: 'array', contains: INTEGER, maxContains: 2 },
+      ['MAX_CONTAINS_DECREASED #/maxContains'],
+    ],
+    [
+      'contains widened',
+      { type: 'array', contains: NUMBER, maxContains: 3 },
+      { type: 'array', contains: NUMBER, minContains: 2, maxContains: 2 },
+      [],
+    ],
   ]
 
   it.each(cases)('%s', (_name, reader, writer, expected) => {

@@ -431,6 +431,66 @@ describe('Protobuf compatibility', () => {
       () => proto3('message M { string a = 1; int32 b = 2; }'),
       ['MULTIPLE_FIELDS_MOVED_TO_ONEOF #/M'],
     ],
+    [
+      'int32 to an enum (both varints)',
+      () => proto3('message M { E a = 1; } enum E { A = 0; }'),
+      () => proto3('message M { int32 a = 1; } enum E { A = 0; }'),
+      [],
+    ],
+    [
+      'one enum to another (both varints, as in Confluent)',
+      () => proto3('message M { F a = 1; } enum E { A = 0; } enum F { B = 0; }'),
+      () => proto3('message M { E a = 1; } enum E { A = 0; } enum F { B = 0; }'),
+      [],
+    ],
+    [
+      'an enum to sint32 (zigzag differs)',
+      () => proto3('message M { sint32 a = 1; } enum E { A = 0; }'),
+      () => proto3('message M { E a = 1; } enum E { A = 0; }'),
+      ['FIELD_SCALAR_KIND_CHANGED #/M/1'],
+    ],
+    [
+      'int32 without label made repeated (packed)',
+      () => proto3('message M { repeated int32 a = 1; }'),
+      () => proto3('message M { int32 a = 1; }'),
+      ['FIELD_NUMERIC_LABEL_CHANGED #/M/1'],
+    ],
+    [
+      'repeated enum made singular',
+      () => proto3('message M { E a = 1; } enum E { A = 0; }'),
+      () => proto3('message M { repeated E a = 1; } enum E { A = 0; }'),
+      ['FIELD_NUMERIC_LABEL_CHANGED #/M/1'],
+    ],
+    [
+      'oneof renamed',
+      () => proto3('message M { oneof p { string a = 1; int32 b = 2; } }'),
+      () => proto3('message M { oneof o { string a = 1; int32 b = 2; } }'),
+      [],
+    ],
+    [
+      'whole oneof deleted',
+      () => proto3('message M { int32 c = 3; }'),
+      () => proto3('message M { oneof o { string a = 1; int32 b = 2; } int32 c = 3; }'),
+      [],
+    ],
+    [
+      'two oneofs merged',
+      () => proto3('message M { oneof c { string a = 1; int32 b = 2; } }'),
+      () => proto3('message M { oneof o { string a = 1; } oneof p { int32 b = 2; } }'),
+      ['FIELD_MOVED_TO_EXISTING_ONEOF #/M/1'],
+    ],
+    [
+      'field changed inside the referenced message',
+      () => proto3('message M { Inner c = 3; } message Inner { string x = 1; }'),
+      () => proto3('message M { Inner c = 3; } message Inner { int32 x = 1; }'),
+      ['FIELD_SCALAR_KIND_CHANGED #/Inner/1', 'FIELD_NAMED_TYPE_CHANGED #/M/3'],
+    ],
+    [
+      'recursive message compared without looping',
+      () => proto3('message Node { Node next = 1; int64 value = 2; }'),
+      () => proto3('message Node { Node next = 1; int32 value = 2; }'),
+      [],
+    ],
   ]
 
   it.each(cases)('%s', (_name, reader, writer, expected) => {
@@ -450,6 +510,28 @@ describe('Protobuf compatibility', () => {
       description:
         "The field number 1 ('a') of message 'M' changed from type 'int32' in the old schema to 'string' in the new schema, which is not wire-compatible",
     })
+  })
+
+  it('follows a field into an imported message, whatever package it moved to', () => {
+    const money = (pkg: string, units: string) =>
+      `syntax = "proto3";\npackage ${pkg};\nmessage Money { ${units} units = 1; }`
+    const v1 = proto(
+      'syntax = "proto3";\npackage shop;\nimport "a.proto";\nmessage M { a.Money price = 1; }',
+      new Map([['a.proto', money('a', 'int64')]]),
+    )
+    const renamed = proto(
+      'syntax = "proto3";\npackage shop;\nimport "b.proto";\nmessage M { b.Money price = 1; }',
+      new Map([['b.proto', money('b', 'int64')]]),
+    )
+    const changed = proto(
+      'syntax = "proto3";\npackage shop;\nimport "b.proto";\nmessage M { b.Money price = 1; }',
+      new Map([['b.proto', money('b', 'string')]]),
+    )
+    expect(findingTypes(renamed, v1)).toEqual([])
+    expect(findingTypes(changed, v1)).toEqual([
+      'FIELD_SCALAR_KIND_CHANGED #/Money/1',
+      'FIELD_NAMED_TYPE_CHANGED #/M/1',
+    ])
   })
 
   it('is directional for required fields', () => {
