@@ -144,7 +144,49 @@ const operators: Record<string, () => Operator> = {
   'deduplicate last by time': () => new DeduplicateOperator({ key: [key], keep: 'last', timeColumn: time }),
 }
 
+/**
+ * The stream with each value moved beyond 2^53 (a bigint, as BIGINT values are there; see int64.ts), and
+ * apart by 2^40 so that sums leave the safe range.
+ */
+function withBigintValues(stream: EventStream): EventStream {
+  const big = (v: unknown) => (typeof v === 'number' ? 2n ** 60n + BigInt(v) * 2n ** 40n : v)
+  return {
+    ...stream,
+    chunks: stream.chunks.map((chunk) => ({
+      ...chunk,
+      batch: {
+        ...chunk.batch,
+        rows: chunk.batch.rows.map((row) => row.map((v, i) => (i === value ? big(v) : v))),
+      },
+    })),
+  }
+}
+
 describe('recovery from a checkpoint', () => {
+  it('reproduces the uninterrupted output of a group aggregate over BIGINTs beyond 2^53', async () => {
+    const makeOperator = () =>
+      new GroupAggregateOperator({
+        grouping: groupBy([key]),
+        aggregates: [
+          { fn: sum({ integerBits: 64 }), argument: value },
+          { fn: max({ retractable: true }), argument: value },
+          { fn: countDistinct({ retractable: true }), argument: value },
+        ],
+      })
+    await fc.assert(
+      fc.asyncProperty(
+        eventStreams({ lateRatio: 0.05, maxEvents: 150 }).chain((stream) =>
+          fc.tuple(
+            fc.constant(withBigintValues(stream)),
+            fc.integer({ min: 0, max: Math.max(0, stream.chunks.length - 1) }),
+          ),
+        ),
+        async ([stream, cut]) => expectRecoveryToMatch(makeOperator, stream, cut),
+      ),
+      { numRuns: 40 },
+    )
+  })
+
   for (const [name, makeOperator] of Object.entries(operators)) {
     it(`reproduces the uninterrupted output of ${name}`, async () => {
       await fc.assert(
