@@ -10,6 +10,9 @@ export function rootCommand(): Command {
     .description('Weir: a real-time data platform (streaming SQL, unified data management, Flink scale-out)')
     .version(WEIR_VERSION, '-V, --version', 'print the Weir version')
     .showHelpAfterError('(run `weir --help` for the list of commands)')
+    // Root options are read only before the command name, so `weir schema get s --version 2` reaches the
+    // subcommand's own --version instead of printing Weir's version (#17).
+    .enablePositionalOptions()
 
   program
     .command('version')

@@ -277,7 +277,7 @@ describe('SQL over the UDM catalog', () => {
     })
 
     it('resolves a dataset to columns, rowtime and Flink connector options with no server', async () => {
-      const { resolver, close } = await openSqlCatalog({ catalogDir })
+      const { resolver, close } = await openSqlCatalog({ dataDir: catalogDir })
       try {
         const table = await resolver.resolveTable(['traffic', 'pageview'])
         expect(table?.columns.map((column) => column.name)).toEqual([
@@ -308,7 +308,7 @@ describe('SQL over the UDM catalog', () => {
         good,
         `${PV_PER_SITE_JOB};\nSELECT site, ts FROM traffic.pageview WHERE channel IS NULL;\n`,
       )
-      expect(await weir('sql', 'validate', good, '--catalog-dir', catalogDir)).toEqual({
+      expect(await weir('sql', 'validate', good, '--data-dir', catalogDir)).toEqual({
         out: 'ok: 2 statements\n',
         err: '',
         exitCode: 0,
@@ -316,7 +316,7 @@ describe('SQL over the UDM catalog', () => {
 
       const bad = join(catalogDir, 'bad.sql')
       await writeFile(bad, 'SELECT site\nFROM traffic.pageveiw;\nSELECT usr FROM traffic.pageview;\n')
-      const run = await weir('sql', 'validate', bad, '--catalog-dir', catalogDir)
+      const run = await weir('sql', 'validate', bad, '--data-dir', catalogDir)
       expect(run.exitCode).toBe(1)
       expect(run.err).toContain(
         [

@@ -1,6 +1,7 @@
 /** `weir schema register|get|list|check|delete`: the schema registry from the command line. */
 import { extname } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
+import { addDeprecatedAlias } from '../deprecated-option.ts'
 import {
   printJson,
   printLines,
@@ -55,6 +56,15 @@ function withSchemaInput(command: Command): Command {
     .option('--reference <name=subject:version>', 'a schema reference (repeatable)', reference)
 }
 
+/**
+ * A subject version: `--version`, read after the command name (the root's `weir --version` is read only
+ * before it). `--schema-version`, its name until #17, still works with a warning.
+ */
+function withVersionOption(command: Command, description: string, defaultValue?: string): Command {
+  command.option('-v, --version <version>', description, defaultValue)
+  return addDeprecatedAlias(command, '--schema-version <version>', '--version')
+}
+
 export function registerSchemaCommands(program: Command): void {
   const schema = program
     .command('schema')
@@ -74,16 +84,14 @@ export function registerSchemaCommands(program: Command): void {
       })
     })
 
-  withTargetOptions(schema.command('get [subject]'))
+  withVersionOption(withTargetOptions(schema.command('get [subject]')), 'version number or latest', 'latest')
     .description('print a subject version (default: the latest), or a schema by --id')
-    // `--version` belongs to `weir --version`; subject versions are -v / --schema-version.
-    .option('-v, --schema-version <version>', 'version number or latest', 'latest')
     .option('--id <id>', 'fetch by global schema id instead of subject')
     .option('--schema-only', 'print only the schema text')
     .action(
       async (
         subject: string | undefined,
-        flags: TargetOptions & { schemaVersion: string; id?: string; schemaOnly?: boolean },
+        flags: TargetOptions & { version: string; id?: string; schemaOnly?: boolean },
       ) => {
         await withClient(flags, async (client) => {
           if ((subject === undefined) === (flags.id === undefined))
@@ -91,7 +99,7 @@ export function registerSchemaCommands(program: Command): void {
           const found =
             flags.id !== undefined
               ? await client.getSchemaById(Number(flags.id))
-              : await client.getSchemaVersion(subject!, flags.schemaVersion)
+              : await client.getSchemaVersion(subject!, flags.version)
           if (flags.schemaOnly === true) process.stdout.write(`${String(found.schema)}\n`)
           else printJson(found)
         })
@@ -109,15 +117,14 @@ export function registerSchemaCommands(program: Command): void {
       })
     })
 
-  withTargetOptions(withSchemaInput(schema.command('check <subject>')))
+  withVersionOption(
+    withTargetOptions(withSchemaInput(schema.command('check <subject>'))),
+    'check against this version only (default: what the level covers)',
+  )
     .description("check a schema against the subject's compatibility level; exit code 1 when incompatible")
-    .option(
-      '-v, --schema-version <version>',
-      'check against this version only (default: what the level covers)',
-    )
-    .action(async (subject: string, flags: SchemaInputFlags & { schemaVersion?: string }) => {
+    .action(async (subject: string, flags: SchemaInputFlags & { version?: string }) => {
       await withClient(flags, async (client) => {
-        const result = await client.checkCompatibility(subject, schemaBody(flags), flags.schemaVersion)
+        const result = await client.checkCompatibility(subject, schemaBody(flags), flags.version)
         if (result.is_compatible) {
           process.stdout.write(`compatible with ${subject}\n`)
           return
@@ -128,25 +135,22 @@ export function registerSchemaCommands(program: Command): void {
       })
     })
 
-  withTargetOptions(schema.command('delete <subject>'))
+  withVersionOption(withTargetOptions(schema.command('delete <subject>')), 'delete only this version')
     .description(
       'delete a subject, or one --version (soft; --permanent after a soft delete removes it for good)',
     )
-    .option('-v, --schema-version <version>', 'delete only this version')
     .option('--permanent', 'remove for good (the subject or version must be soft-deleted first)')
-    .action(
-      async (subject: string, flags: TargetOptions & { schemaVersion?: string; permanent?: boolean }) => {
-        await withClient(flags, async (client) => {
-          const permanent = flags.permanent === true
-          const how = permanent ? 'permanently deleted' : 'soft-deleted'
-          if (flags.schemaVersion !== undefined) {
-            const version = await client.deleteVersion(subject, flags.schemaVersion, permanent)
-            process.stdout.write(`${how} ${subject} version ${version}\n`)
-          } else {
-            const versions = await client.deleteSubject(subject, permanent)
-            process.stdout.write(`${how} ${subject} versions ${versions.join(', ')}\n`)
-          }
-        })
-      },
-    )
+    .action(async (subject: string, flags: TargetOptions & { version?: string; permanent?: boolean }) => {
+      await withClient(flags, async (client) => {
+        const permanent = flags.permanent === true
+        const how = permanent ? 'permanently deleted' : 'soft-deleted'
+        if (flags.version !== undefined) {
+          const version = await client.deleteVersion(subject, flags.version, permanent)
+          process.stdout.write(`${how} ${subject} version ${version}\n`)
+        } else {
+          const versions = await client.deleteSubject(subject, permanent)
+          process.stdout.write(`${how} ${subject} versions ${versions.join(', ')}\n`)
+        }
+      })
+    })
 }

@@ -1,8 +1,9 @@
 /**
- * The catalog `weir sql` resolves tables in: UDM, over HTTP (`--udm URL --token T`, or $WEIR_UDM_URL) or on
- * the embedded catalog in `--catalog-dir` (default ./.weir/catalog, the one `weir udm serve` uses), through
- * the same `UdmClient` the other commands use.
+ * The catalog `weir sql` resolves tables in: UDM, over HTTP (`--url URL --token T`, or $WEIR_UDM_URL) or on
+ * the embedded catalog in `--data-dir` (default ./.weir/catalog, the one `weir udm serve` uses), through
+ * the same `UdmClient` and the same option names the other commands use.
  */
+import type { Command } from 'commander'
 import { CatalogError } from '../../catalog/locations/errors.ts'
 import type { ResolvedDataset } from '../../catalog/locations/model.ts'
 import { RegistryError } from '../../catalog/registry/errors.ts'
@@ -11,14 +12,36 @@ import type { RegisteredSchema } from '../../formats/index.ts'
 import { CatalogTableError } from '../../sql/catalog/catalog-table-error.ts'
 import type { ResolvedTable, TableResolver } from '../../sql/catalog/table-resolver.ts'
 import { type UdmCatalogAccess, UdmTableResolver } from '../../sql/catalog/udm-resolver.ts'
+import { addDeprecatedAlias } from '../deprecated-option.ts'
 import { HttpUdmClient, type UdmClient } from './udm-client.ts'
-import { openClient } from './udm-options.ts'
+import { DEFAULT_DATA_DIR, openClient } from './udm-options.ts'
 
 export interface SqlCatalogOptions {
-  udm?: string
+  url?: string
   token?: string
-  catalogDir?: string
-  environment?: string
+  dataDir?: string
+  env?: string
+}
+
+/**
+ * Where the catalog is: the same --url / --token / --data-dir / --env as every other command. The names
+ * `weir sql` had before #17 (--udm, --catalog-dir, --environment) still work, with a warning.
+ */
+export function withSqlCatalogOptions(command: Command): Command {
+  command
+    .option('--url <url>', 'resolve tables on a running UDM server (default: $WEIR_UDM_URL)')
+    .option(
+      '--token <token>',
+      'the API token for --url; it needs viewer on datasets read (default: $WEIR_TOKEN)',
+    )
+    .option(
+      '--data-dir <dir>',
+      `resolve tables in the embedded catalog in this directory when no --url is given (default: ${DEFAULT_DATA_DIR})`,
+    )
+    .option('--env <environment>', "the environment whose locations are used (default: the catalog's, prod)")
+  addDeprecatedAlias(command, '--udm <url>', '--url')
+  addDeprecatedAlias(command, '--catalog-dir <dir>', '--data-dir')
+  return addDeprecatedAlias(command, '--environment <environment>', '--env')
 }
 
 export interface SqlCatalog {
@@ -28,11 +51,11 @@ export interface SqlCatalog {
 
 export async function openSqlCatalog(options: SqlCatalogOptions): Promise<SqlCatalog> {
   const client = await openClient({
-    ...(options.udm === undefined ? {} : { url: options.udm }),
+    ...(options.url === undefined ? {} : { url: options.url }),
     ...(options.token === undefined ? {} : { token: options.token }),
-    ...(options.catalogDir === undefined ? {} : { dataDir: options.catalogDir }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   })
-  const access = catalogAccess(client, options.environment)
+  const access = catalogAccess(client, options.env)
   return { resolver: new UdmTableResolver(access), close: () => access.close() }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `weir sql`: plan a Flink SQL script (SET, CREATE TEMPORARY TABLE/VIEW, INSERT / STATEMENT SET, SELECT) and
  * validate it, print its plan or run it on the embedded engine. Tables the script does not create are UDM
- * datasets by logical name (`traffic.pageview`), resolved on a server (--udm) or the embedded catalog.
+ * datasets by logical name (`traffic.pageview`), resolved on a server (--url) or the embedded catalog.
  */
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
@@ -13,8 +13,8 @@ import type { LogicalPlan as JobPlan } from '../../sql/plan/nodes.ts'
 import { ResultDisplay } from '../result-view/result-display.ts'
 import { chooseResultMode, RESULT_MODE_OPTION, type ResultMode } from '../result-view/result-mode.ts'
 import { ProgressReporter } from './job-progress.ts'
-import { LazyCatalogResolver, type SqlCatalogOptions } from './sql-catalog.ts'
-import { DEFAULT_DATA_DIR, reportFailures } from './udm-options.ts'
+import { LazyCatalogResolver, type SqlCatalogOptions, withSqlCatalogOptions } from './sql-catalog.ts'
+import { reportFailures } from './udm-options.ts'
 
 interface RunOptions extends SqlCatalogOptions {
   set: string[]
@@ -81,19 +81,11 @@ export function registerSqlCommands(program: Command): void {
 
 /** The script argument, session options and where the catalog is. */
 function withScriptOptions(command: Command): Command {
-  return command
-    .argument('<file>', 'the SQL script')
-    .option('--set <key=value>', "a session option, as SET 'key' = 'value' (repeatable)", collect, [])
-    .option('--udm <url>', 'resolve tables on a running UDM server (default: $WEIR_UDM_URL)')
-    .option(
-      '--token <token>',
-      'the API token for --udm; it needs viewer on datasets read (default: $WEIR_TOKEN)',
-    )
-    .option(
-      '--catalog-dir <dir>',
-      `resolve tables in the embedded catalog in this directory when no --udm is given (default: ${DEFAULT_DATA_DIR})`,
-    )
-    .option('--environment <env>', "the environment whose locations are used (default: the catalog's, prod)")
+  return withSqlCatalogOptions(
+    command
+      .argument('<file>', 'the SQL script')
+      .option('--set <key=value>', "a session option, as SET 'key' = 'value' (repeatable)", collect, []),
+  )
 }
 
 /** Runs `action` with the catalog resolver; failures print one line and set exit code 1. */
