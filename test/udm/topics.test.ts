@@ -233,6 +233,28 @@ describe('weir catalog apply --create-topics', () => {
   })
 })
 
+describe('weir topic on the embedded catalog (no --url)', () => {
+  it('creates and describes a dataset topic from the data directory, with this process talking to Kafka', async () => {
+    const topic = unique('embedded-')
+    const dataDir = join(dir, 'embedded-catalog')
+    const file = join(dir, 'embedded.yaml')
+    await writeFile(
+      file,
+      JSON.stringify({
+        clusters: [kafkaTestCluster(bootstrapServers)],
+        datasets: [{ ...kafkaDataset('local.events', topic, { partitions: 2 }), value: { format: 'json' } }],
+      }),
+    )
+    expect((await weir('catalog', 'apply', file, '--data-dir', dataDir)).exitCode).toBe(0)
+    const created = await weir('topic', 'create', 'local.events', '--data-dir', dataDir)
+    expect(created.err).toBe('')
+    expect(created.out).toContain(`created local.events: ${topic} on kafka-test (2 partitions)`)
+    expect(await partitionsOf(topic)).toBe(2)
+    const described = await weir('topic', 'describe', 'local.events', '--data-dir', dataDir)
+    expect(described.out).toContain(`local.events: ${topic} on kafka-test: 2 partitions, replication 1`)
+  })
+})
+
 describe('writing to a dataset whose topic does not exist', () => {
   const expected = (topic: string, dataset: string, cluster: string) =>
     `topic "${topic}" does not exist on cluster ${cluster}: create it with \`weir topic create ${dataset}\` (or weir catalog apply --create-topics)`
