@@ -55,8 +55,9 @@ export class MaterializedResult {
   }
 
   /**
-   * The rows to show: keyed rows ordered by key with NULLs first (rolled-up totals above their details);
-   * unkeyed rows in arrival order.
+   * The rows to show: keyed rows with the most NULL key values first, then by key with NULLs first, so
+   * GROUPING SETS read top-down (the grand total, then per site, then per site and platform, …); unkeyed
+   * rows in arrival order.
    */
   rows(): readonly Row[] {
     if (this.key === undefined) return this.unkeyed
@@ -95,11 +96,19 @@ function normalize(value: unknown): unknown {
 }
 
 function compareBy(left: Row, right: Row, key: readonly number[]): number {
+  const coarser = nullsIn(right, key) - nullsIn(left, key)
+  if (coarser !== 0) return coarser
   for (const index of key) {
     const order = compareValues(left[index], right[index])
     if (order !== 0) return order
   }
   return 0
+}
+
+function nullsIn(row: Row, key: readonly number[]): number {
+  let nulls = 0
+  for (const index of key) if (row[index] === null || row[index] === undefined) nulls++
+  return nulls
 }
 
 function compareValues(left: unknown, right: unknown): number {

@@ -34,6 +34,32 @@ describe('the materialized result', () => {
     expect(result.size).toBe(2)
   })
 
+  it('puts the coarsest grouping-set rows first: the grand total, then per site, then per site and platform', () => {
+    const twoKeys: ResultColumn[] = [
+      { name: 'site', type: 'STRING' },
+      { name: 'platform', type: 'STRING' },
+    ]
+    const result = new MaterializedResult('pv', [...twoKeys, { name: 'pv', type: 'BIGINT' }], [0, 1])
+    result.apply(
+      insertBatch([
+        ['app', 'ios', 1],
+        ['app', null, 3],
+        ['m', 'h5', 1],
+        [null, null, 5],
+        ['m', null, 2],
+        ['app', 'android', 2],
+      ]),
+    )
+    expect(result.rows().map((row) => row.slice(0, 2))).toEqual([
+      [null, null],
+      ['app', null],
+      ['m', null],
+      ['app', 'android'],
+      ['app', 'ios'],
+      ['m', 'h5'],
+    ])
+  })
+
   it('without a key, adds inserts and takes away the row a retraction names', () => {
     const result = new MaterializedResult('pv', COLUMNS, undefined)
     result.apply(
