@@ -35,6 +35,7 @@ describe('dead letters of a SQL job', () => {
       },
     })
     expect(result.lateRecords).toBe(1)
+    expect(result.deadLetters).toEqual({ late: 1 })
     const files = await readdir(letters)
     const lines = (await Promise.all(files.map((file) => readFile(join(letters, file), 'utf8'))))
       .join('')
@@ -44,6 +45,27 @@ describe('dead letters of a SQL job', () => {
     const letter = JSON.parse(lines[0]!)
     expect(letter).toMatchObject({ reason: 'late', event_time: isoSecond(5) })
     expect(letter.row).toEqual(['s2', START + 5_000])
+  })
+})
+
+describe('undecodable lines of a file', () => {
+  it('are counted as dead letters of the job and handed to the malformed-input handler with their place', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'weir-undecodable-lines-'))
+    const input = join(directory, 'events.json')
+    await writeFile(input, ['{"id": 1}', '{"id": ', '{"id": 2}', 'not json'].join('\n'))
+    const malformed: string[] = []
+
+    const result = await runJob({
+      script: `
+        CREATE TEMPORARY TABLE events (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'json');
+        CREATE TEMPORARY TABLE sunk (id BIGINT) WITH ('connector' = 'blackhole');
+        INSERT INTO sunk SELECT id FROM events;`,
+      connectorContext: { onMalformedInput: (input) => malformed.push(input.location) },
+    })
+
+    expect(result.recordsIn).toBe(2)
+    expect(result.deadLetters).toEqual({ undecodable: 2 })
+    expect(malformed).toEqual([`${input}:2`, `${input}:4`])
   })
 })
 

@@ -63,4 +63,27 @@ describe('the per-operator progress line', () => {
     // 7 records over the half second since the reporter started.
     expect(lines[1]).toMatch(/^ {2}3-sink-out: {2}in 7 \(14\/s\)/)
   })
+
+  it('prints a line per dead-letter reason when its first one arrives and the totals at the end', () => {
+    vi.useFakeTimers({ now: 0 })
+    const lines: string[] = []
+    const reporter = new ProgressReporter((line) => lines.push(line), false)
+    const progress = { recordsIn: 3, watermark: 0, metrics: [sink(0, 0, 0)] }
+    vi.setSystemTime(1_000)
+    reporter.report({ ...progress, deadLetters: { undecodable: 1 } })
+    vi.setSystemTime(2_000)
+    reporter.report({ ...progress, deadLetters: { undecodable: 2 } })
+    reporter.finish({
+      ...progress,
+      deadLetters: { undecodable: 2 },
+      cancelled: false,
+      lateRecords: 0,
+      parallelism: 1,
+    } satisfies JobResult)
+    expect(lines.filter((line) => line.startsWith('dead letters:'))).toEqual([
+      expect.stringMatching(/^dead letters: 1 undecodable: /),
+      expect.stringMatching(/^dead letters: 2 undecodable: /),
+    ])
+    expect(lines.at(-1)).toMatch(/^dead letters: 2 undecodable: /)
+  })
 })

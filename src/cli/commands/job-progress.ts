@@ -1,6 +1,7 @@
 import { type OperatorMetricsSnapshot, timeMsPerSecond } from '../../engine/index.ts'
 import type { JobProgress, JobResult } from '../../sql/job/index.ts'
 import { LiveBlock, type TerminalOutput } from '../result-view/live-block.ts'
+import { DeadLetterSummary } from './dead-letter-summary.ts'
 
 /** Where progress goes: each report's lines, then the final ones. */
 export interface ProgressOutput {
@@ -42,6 +43,8 @@ export class ProgressReporter {
   }
 
   private readonly output: ProgressOutput
+  /** Records that left the job, one line per reason: rate-limited while it runs, totals at the end. */
+  private readonly deadLetters = new DeadLetterSummary()
 
   /** `output` takes each report's lines; a function receives them one by one (as plain lines). */
   constructor(
@@ -59,6 +62,7 @@ export class ProgressReporter {
       `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}`,
     ]
     if (this.perOperator) lines.push(...this.operatorLines(progress.metrics, seconds))
+    lines.push(...this.deadLetters.update(progress.deadLetters, now))
     this.output.update(lines)
     this.last = {
       at: now,
@@ -75,6 +79,7 @@ export class ProgressReporter {
     ]
     if (this.perOperator)
       lines.push(...this.operatorLines(result.metrics, Math.max(1, Date.now() - this.last.at) / 1000))
+    lines.push(...this.deadLetters.final(result.deadLetters))
     this.output.finish(lines)
   }
 

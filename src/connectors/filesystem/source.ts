@@ -15,8 +15,9 @@ const MAX_BATCH_LINES = 1024
 /**
  * Reads every line of the files under a path once, then ends (bounded, as Flink's filesystem source in
  * batch mode). The files are one partition. A line that is not a row goes to the malformed-input handler
- * with its file and line number, so nothing is dropped without a trace. In a parallel job, subtask i of n
- * decodes lines i, i+n, i+2n, … of every file, so the subtasks share the work whatever the file count.
+ * with its file and line number and is counted as an `undecodable` dead letter of the job, so nothing is
+ * dropped without a trace. In a parallel job, subtask i of n decodes lines i, i+n, i+2n, … of every file,
+ * so the subtasks share the work whatever the file count.
  */
 export class FileSystemSource implements Source<FilePosition> {
   private files: string[] | undefined
@@ -40,8 +41,7 @@ export class FileSystemSource implements Source<FilePosition> {
     while (this.position.file < this.files.length) {
       const path = this.files[this.position.file]!
       this.lines ??= splitLines(await readFile(path, 'utf8'))
-      if (this.position.line < this.lines.length)
-        return { partition: 0, batch: insertBatch(this.readLines(path)) }
+      if (this.position.line < this.lines.length) return this.readLines(path)
       this.position = { file: this.position.file + 1, line: 0 }
       this.lines = undefined
     }
@@ -59,11 +59,13 @@ export class FileSystemSource implements Source<FilePosition> {
 
   close(): void {}
 
-  private readLines(path: string): Row[] {
+  /** The next lines as a chunk; malformed ones go to the handler and are counted with it (`undecodable`). */
+  private readLines(path: string): SourceChunk {
     const lines = this.lines!
     const first = this.position.line
     const end = Math.min(lines.length, first + MAX_BATCH_LINES)
     const rows: Row[] = []
+    let malformed = 0
     const { index: owner, count } = this.subtask
     for (let index = first; index < end; index++) {
       if (index % count !== owner) continue
@@ -72,6 +74,7 @@ export class FileSystemSource implements Source<FilePosition> {
       try {
         rows.push(this.format.decode(Buffer.from(line)))
       } catch (error) {
+        malformed++
         this.onMalformed({
           table: this.table,
           location: `${path}:${index + 1}`,
@@ -81,7 +84,10 @@ export class FileSystemSource implements Source<FilePosition> {
       }
     }
     this.position = { file: this.position.file, line: end }
-    return rows
+    const batch = insertBatch(rows)
+    return malformed === 0
+      ? { partition: 0, batch }
+      : { partition: 0, batch, deadLetters: { undecodable: malformed } }
   }
 }
 

@@ -24,7 +24,7 @@ export class SourceRegistryUnavailableError extends Error {
     const { topic, partition, offset } = stoppedAt
     const schema = fault.context.schemaId === undefined ? '' : ` for schema id ${fault.context.schemaId}`
     super(
-      `table '${table}': the schema registry failed ${attempts} times in a row${schema} (${fault.description}) ` +
+      `table '${table}': the schema registry failed ${attempts} times in a row${schema} (${httpStatus(fault)}${fault.description}) ` +
         `while reading topic '${topic}' partition ${partition} at offset ${offset}. No record was ` +
         'dead-lettered and the source did not move past that offset, so a rerun reads the records again. ' +
         'Check that the registry (the UDM server) is up and its URL is right; on 401 or 403, that the token ' +
@@ -32,4 +32,11 @@ export class SourceRegistryUnavailableError extends Error {
       { cause: fault },
     )
   }
+}
+
+/** `HTTP 403: ` when the registry answered with an error status (whichever client asked), else nothing. */
+function httpStatus(fault: DecodeError): string {
+  const cause = fault.cause as { httpStatus?: unknown; status?: unknown } | undefined
+  const status = cause?.httpStatus ?? cause?.status
+  return typeof status === 'number' ? `HTTP ${status}: ` : ''
 }
