@@ -1,3 +1,5 @@
+import { unreachableMessage } from './unreachable.ts'
+
 /** A UDM server refused or failed a request; `status` and `code` come from its response. */
 export class UdmClientError extends Error {
   constructor(
@@ -47,11 +49,10 @@ export class UdmUnreachableError extends Error {
   constructor(
     readonly url: string,
     cause: unknown,
+    /** The server's base URL, for the message (default: `url`, the request's). */
+    server: string = url,
   ) {
-    super(
-      `cannot reach the UDM server at ${url} (${cause instanceof Error ? cause.message : String(cause)}): check the URL (--url or $WEIR_UDM_URL) and that the server is running`,
-      { cause },
-    )
+    super(unreachableMessage(server, cause), { cause })
     this.name = 'UdmUnreachableError'
   }
 }

@@ -46,7 +46,7 @@ export class UdmHttp {
       })
       body = await response.json().catch(() => undefined)
     } catch (error) {
-      throw new UdmUnreachableError(url, error)
+      throw new UdmUnreachableError(url, error, this.base)
     }
     if (!response.ok) {
       const error = errorFrom(response.status, body, url)

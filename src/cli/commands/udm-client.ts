@@ -24,6 +24,7 @@ import {
   schemaByIdBody,
   subjectVersionBody,
 } from '../../catalog/registry/model.ts'
+import { unreachableMessage } from '../../client/unreachable.ts'
 
 export type Json = Record<string, unknown>
 
@@ -154,13 +155,7 @@ export class HttpUdmClient implements UdmClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
     } catch (error) {
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
-      throw new CatalogError(
-        503,
-        'unreachable',
-        `cannot reach the UDM server at ${this.base} (${cause}); start it with \`weir udm serve\`, or check --url / WEIR_UDM_URL`,
-      )
+      throw new CatalogError(503, 'unreachable', unreachableMessage(this.base, error))
     }
     const text = await response.text()
     const parsed: unknown = text === '' ? undefined : safeJson(text)
