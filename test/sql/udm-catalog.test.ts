@@ -155,9 +155,16 @@ function countsPerSiteAndMinute(views: readonly PageView[]): Map<string, number>
 /** Reads a dataset with the SDK until `done` says what was read is complete. */
 async function readUntil<T>(dataset: string, done: (records: readonly T[]) => boolean): Promise<T[]> {
   const records: T[] = []
-  for await (const batch of udmServer.udm.dataset<T>(dataset).read({ group: `check-${dataset}` })) {
+  const reader = udmServer.udm.dataset<T>(dataset).read({ group: `check-${dataset}` })
+  for await (const batch of reader) {
     records.push(...batch.records.flatMap((record) => (record.value === null ? [] : [record.value])))
-    if (done(records)) break
+    if (done(records)) {
+      // Leaving the loop commits only what was marked handled: the next check of this group (the run at
+      // the next parallelism writes the same dataset) must start after what this one read.
+      const last = batch.records.at(-1)
+      if (last !== undefined) reader.handled(last)
+      break
+    }
   }
   return records
 }

@@ -55,7 +55,7 @@ export function registerSqlCommands(program: Command): void {
     withCatalog(options, async (resolver) => {
       const script = await readFile(file, 'utf8')
       // Validate's checks first: the plan of a job that would fail as it starts is not worth printing.
-      if (reportErrors(file, (await validateScript(script, resolver, parseSets(options.set))).errors)) return
+      if (reportErrors(file, (await validateWithCatalog(script, resolver, options)).errors)) return
       const session = new SqlSession({ resolver, options: parseSets(options.set) })
       const plans = (await session.planScript(script)).flatMap((statement) => planOf(statement))
       printWarnings(session.warnings)
@@ -71,7 +71,7 @@ export function registerSqlCommands(program: Command): void {
   ).action((file: string, options: RunOptions) =>
     withCatalog(options, async (resolver) => {
       const script = await readFile(file, 'utf8')
-      const { statements, errors, warnings } = await validateScript(script, resolver, parseSets(options.set))
+      const { statements, errors, warnings } = await validateWithCatalog(script, resolver, options)
       printWarnings(warnings)
       if (reportErrors(file, errors)) return
       process.stdout.write(`ok: ${statements} statements\n`)
@@ -101,6 +101,15 @@ function withCatalog(
       await resolver.close()
     }
   })
+}
+
+/** Validates a script as `weir sql run` would start it, its connectors getting the catalog's schemas. */
+function validateWithCatalog(
+  script: string,
+  resolver: LazyCatalogResolver,
+  options: RunOptions,
+): ReturnType<typeof validateScript> {
+  return validateScript(script, resolver, parseSets(options.set), () => resolver.connectorContext())
 }
 
 /** Prints a script's errors, each with its line and caret, and sets exit code 1; false when there are none. */
