@@ -1,4 +1,5 @@
 import { BlackholeSink } from '../../connectors/blackhole/blackhole-sink.ts'
+import type { ConnectorContext } from '../../connectors/engine/context.ts'
 import { createSink, createSource } from '../../connectors/engine/factory.ts'
 import type { ConnectorTable } from '../../connectors/engine/table.ts'
 import { MemorySource, PipelineBuilder } from '../../engine/index.ts'
@@ -8,6 +9,12 @@ import { connectorTable } from '../physical/connector-table.ts'
 import { UnsupportedPlanError } from '../physical/errors.ts'
 import { PhysicalTranslator } from '../physical/translate.ts'
 import type { LogicalPlan } from '../plan/nodes.ts'
+
+export interface DryRunOptions {
+  readonly functions?: FunctionRegistry
+  /** What the job's connectors would get (a catalog's schemas, so no registry URL is needed). */
+  readonly connectorContext?: ConnectorContext
+}
 
 /** Something `weir sql run` would fail on before reading any data. */
 export interface DryRunProblem {
@@ -23,7 +30,8 @@ export interface DryRunProblem {
  * Every connector is tried even after one fails (a placeholder stands in for it), so one pass reports every
  * bad table; a node the engine cannot run ends the translation and is reported too.
  */
-export async function dryRun(plan: LogicalPlan, functions?: FunctionRegistry): Promise<DryRunProblem[]> {
+export async function dryRun(plan: LogicalPlan, options: DryRunOptions = {}): Promise<DryRunProblem[]> {
+  const { functions, connectorContext = {} } = options
   const problems: DryRunProblem[] = []
   const built = <T>(table: ConnectorTable, build: () => T, placeholder: () => T): T => {
     try {
@@ -37,6 +45,7 @@ export async function dryRun(plan: LogicalPlan, functions?: FunctionRegistry): P
   const translator = new PhysicalTranslator(new PipelineBuilder(), {
     env: createRuntimeEnv(zone === undefined ? {} : { timeZone: zone }),
     ...(functions === undefined ? {} : { functions }),
+    connectorContext,
     openSource: async (table, projection, context) =>
       built(
         table,
@@ -47,7 +56,7 @@ export async function dryRun(plan: LogicalPlan, functions?: FunctionRegistry): P
       const table = connectorTable(node.table, node.options)
       return built(
         table,
-        () => createSink(table),
+        () => createSink(table, connectorContext),
         () => new BlackholeSink(),
       )
     },

@@ -1,10 +1,9 @@
 import { ConnectorOptionError } from '../../connectors/engine/options.ts'
 import { SqlValidationError } from '../errors.ts'
-import type { FunctionRegistry } from '../functions/registry.ts'
 import type { InsertStatement, Statement } from '../parser/index.ts'
 import { UnsupportedPlanError } from '../physical/errors.ts'
 import type { PlannedStatement } from '../session.ts'
-import { type DryRunProblem, dryRun } from './dry-run.ts'
+import { type DryRunOptions, type DryRunProblem, dryRun } from './dry-run.ts'
 import { checkNotNullColumns } from './not-null-check.ts'
 import { printQuery } from './print-query.ts'
 import type { ScriptLocations } from './script-locations.ts'
@@ -26,11 +25,11 @@ export async function checkLikeRuntime(
   statement: Statement,
   index: number,
   locations: ScriptLocations,
-  functions?: FunctionRegistry,
+  connectors: DryRunOptions = {},
 ): Promise<RuntimeChecks> {
   if (planned.kind !== 'insert' && planned.kind !== 'query') return { errors: [], warnings: [] }
   const plan = printQuery(planned.plan)
-  const problems = await dryRun(plan, functions)
+  const problems = await dryRun(plan, connectors)
   const errors = problems.map((problem) => locate(problem, index, locations))
   const warnings: string[] = []
   const inserts = insertsOf(statement)

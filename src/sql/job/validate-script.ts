@@ -1,3 +1,4 @@
+import type { ConnectorContext } from '../../connectors/engine/context.ts'
 import type { TableResolver } from '../catalog/table-resolver.ts'
 import { SqlValidationError } from '../errors.ts'
 import { parseScript, SqlSyntaxError } from '../parser/index.ts'
@@ -19,12 +20,14 @@ export interface ScriptValidation {
  * that one run reports every problem (a statement that uses a failed one's table fails too). A syntax
  * error stops at once: what follows it cannot be split into statements reliably. Each query and INSERT is
  * then checked as `weir sql run` would check it before reading data (see `checkLikeRuntime`), without
- * opening any connection.
+ * opening any connection. `connectorContext` gives what `weir sql run` would give the connectors (a catalog's
+ * schemas), asked after each statement is planned, since planning is what opens the catalog.
  */
 export async function validateScript(
   script: string,
   resolver: TableResolver,
   sets: Readonly<Record<string, string>> = {},
+  connectorContext: () => Promise<ConnectorContext | undefined> = async () => undefined,
 ): Promise<ScriptValidation> {
   let statements: ReturnType<typeof parseScript>
   try {
@@ -50,7 +53,9 @@ export async function validateScript(
       continue
     }
     // What planning accepts may still fail when the job starts: connector options, unsupported nodes.
-    const checks = await checkLikeRuntime(planned, statement, index, locations)
+    const checks = await checkLikeRuntime(planned, statement, index, locations, {
+      connectorContext: (await connectorContext()) ?? {},
+    })
     errors.push(...checks.errors.map((error) => error.format(script)))
     warnings.push(...checks.warnings)
   }
