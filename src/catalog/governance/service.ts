@@ -65,7 +65,7 @@ export const BOOTSTRAP_ADMIN = 'admin'
 
 export type Authentication =
   | { ok: true; principal: Principal; grants: StoredGrant[]; tokenId: string }
-  | { ok: false; reason: TokenRejection }
+  | { ok: false; reason: TokenRejection; expiredAt?: Date }
 
 export interface CreatedToken {
   /** Shown once: only its hash is stored. */

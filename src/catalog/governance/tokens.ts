@@ -38,7 +38,7 @@ export type TokenRejection = 'malformed' | 'unknown' | 'mismatch' | 'expired' | 
 
 export type TokenCheck =
   | { ok: true; principal: string; tokenId: string }
-  | { ok: false; reason: TokenRejection }
+  | { ok: false; reason: TokenRejection; expiredAt?: Date }
 
 export function generateToken(): NewToken {
   const id = randomBytes(ID_BYTES).toString('hex')
@@ -126,6 +126,9 @@ export async function authenticateToken(
   if (record === undefined) return { ok: false, reason: 'unknown' }
   if (!matches) return { ok: false, reason: 'mismatch' }
   const state = tokenState(record, now)
+  // The secret matched: its holder may learn when it expired (a 401 says so), nobody else gets this far.
+  if (state === 'expired' && record.expiresAt !== null)
+    return { ok: false, reason: state, expiredAt: record.expiresAt }
   if (state !== 'active') return { ok: false, reason: state }
   return { ok: true, principal: record.principal, tokenId: record.id }
 }

@@ -25,6 +25,7 @@ import {
   DEFAULT_AUTH_FAILURE_LIMITS,
 } from './auth-failure-audit.ts'
 import { type Check, ROUTE_TABLE, type RouteContext, type RouteRule, routeKey } from './route-table.ts'
+import { type Unauthorized, unauthorizedAnswer } from './unauthorized.ts'
 
 interface Caller {
   principal: Principal
@@ -135,7 +136,9 @@ export function registerEnforcement(app: FastifyInstance, options: EnforcementOp
       reason,
       requestId: String(request.id),
     })
-    return answer.status === 401 ? refuse(request, reply, 401) : rateLimited(request, reply, answer)
+    if (answer.status !== 401) return rateLimited(request, reply, answer)
+    const expiredAt = authentication?.ok === false ? authentication.expiredAt : undefined
+    return refuse(request, reply, 401, unauthorizedAnswer(reason, expiredAt))
   })
 
   app.addHook('preHandler', async (request, reply) => {
@@ -206,14 +209,24 @@ export function registerEnforcement(app: FastifyInstance, options: EnforcementOp
   }
 }
 
-/** The same answer for every failure: the audit log has the reason, the client learns nothing from it. */
-function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403): FastifyReply {
+/**
+ * A 401 says why in a few words (unauthorized.ts decides how much); a 403 only "Forbidden": the audit log
+ * has the denied check.
+ */
+function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: 401 | 403,
+  unauthorized?: Unauthorized,
+): FastifyReply {
   const code = status === 401 ? 'unauthorized' : 'forbidden'
-  const message = status === 401 ? 'Unauthorized' : 'Forbidden'
+  const message = unauthorized?.message ?? (status === 401 ? 'Unauthorized' : 'Forbidden')
   reply.code(status)
   if (request.url.startsWith(API_PREFIX)) {
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="weir"')
-    return reply.send({ error: { code, message } })
+    return reply.send({
+      error: { code, message, ...(unauthorized === undefined ? {} : { reason: unauthorized.reason }) },
+    })
   }
   if (status === 401) reply.header('www-authenticate', 'Basic realm="weir"')
   return reply.type(REGISTRY_CONTENT_TYPE).send({ error_code: status === 401 ? 40101 : 40301, message })
