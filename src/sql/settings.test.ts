@@ -130,9 +130,9 @@ INSERT INTO out SELECT site FROM traffic.clickstream;`
       await writeFile(
         file,
         `SET 'pipeline.name' = 'daily';
-CREATE TEMPORARY TABLE src (a INT) WITH ('connector' = 'datagen');
-CREATE TEMPORARY TABLE dst (a INT) WITH ('connector' = 'blackhole');
-INSERT INTO dst SELECT a FROM src;`,
+CREATE TEMPORARY TABLE src (url STRING) WITH ('connector' = 'datagen', 'generator' = 'clickstream');
+CREATE TEMPORARY TABLE dst (url STRING) WITH ('connector' = 'blackhole');
+INSERT INTO dst SELECT url FROM src;`,
       )
       const weir = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [
@@ -140,7 +140,7 @@ INSERT INTO dst SELECT a FROM src;`,
         'sql',
         'validate',
         file,
-        '--catalog-dir',
+        '--data-dir',
         directory,
       ])
       expect(stdout).toBe('ok: 4 statements\n')
