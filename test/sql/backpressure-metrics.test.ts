@@ -93,7 +93,7 @@ describe('merging the subtasks of a node', () => {
     recordsOut: 5,
     lateRecords: 0,
     deadLetters: 0,
-    deadLetterReasons: {},
+    deadLetterReasons: { undecodable: 1 },
     watermark: 1_000,
     stateEntries: 0,
     busyTimeMs,
@@ -104,6 +104,7 @@ describe('merging the subtasks of a node', () => {
   it('keeps the busiest and the most back-pressured subtask, as Flink shows (max)', () => {
     const [merged] = mergeMetrics([[subtask(100, 850, 50)], [subtask(20, 80, 900)]])
     expect(merged).toMatchObject({ recordsIn: 20, busyTimeMs: 100, idleTimeMs: 80, backPressuredTimeMs: 900 })
+    expect(merged!.deadLetterReasons).toEqual({ undecodable: 2 })
     expect(timeMsPerSecond(merged!, undefined, 1_000).backPressuredTimeMsPerSecond).toBe(900)
   })
 })
