@@ -108,6 +108,16 @@ describe('weir sql run through a pipe', () => {
     expect(stderr).toMatch(/^finished: 1000 records in, 0 late$/m)
   })
 
+  it('prints the changelog of a job on worker threads, and says why when another mode was asked for', async () => {
+    const path = script('small.sql', `${SMALL_CLICKS}\n${PER_SITE}`)
+    const plain = await weir('sql', 'run', '--set', 'parallelism.default=2', path)
+    expect(plain.stdout).toMatch(/^\+I\[(app|m\.vip\.com|vip\.com), \d+\]$/m)
+    expect(plain.stderr).toMatch(/^finished \(2 subtasks\): 1000 records in, 0 late$/m)
+    const asked = await weir('sql', 'run', '--set', 'parallelism.default=2', '--result-mode', 'table', path)
+    expect(asked.stderr).toContain("note: result mode 'table' needs 'parallelism.default' = '1' for now")
+    expect(asked.stdout).toMatch(/^\+I\[/m)
+  })
+
   it('prints the final result once as a table with --result-mode table', async () => {
     const { stdout } = await weir(
       'sql',
@@ -117,7 +127,7 @@ describe('weir sql run through a pipe', () => {
       script('small.sql', `${SMALL_CLICKS}\n${PER_SITE}`),
     )
     const lines = stdout.trimEnd().split('\n')
-    expect(lines[0]).toBe('print: 3 rows')
+    expect(lines[0]).toBe('query result: 3 rows')
     expect(lines[1]).toMatch(/^site\s+pv$/)
     expect(sumOfCounts(stdout)).toBe(1000)
     expect(stdout).not.toContain('+I[')

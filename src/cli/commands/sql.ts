@@ -163,7 +163,7 @@ async function runWithProgress(
       sets,
       resolver,
       ...(connectorContext === undefined ? {} : { connectorContext }),
-      sinkFor: display.sinkFor,
+      ...(display.sinkFor === undefined ? {} : { sinkFor: display.sinkFor }),
       signal: controller.signal,
       onProgress: progress.report,
     })

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import { type Batch, kindAt, rowKindSymbol, type Sink } from '../../engine/index.ts'
+import { QUERY_RESULT_TABLE } from '../../sql/job/print-query.ts'
 import { resultKeyOf } from '../../sql/job/result-key.ts'
 import { connectorTable } from '../../sql/physical/connector-table.ts'
 import type { SinkNode } from '../../sql/plan/nodes.ts'
@@ -50,14 +51,22 @@ export class ResultDisplay {
     }
   }
 
-  /** The sink that shows a print table's rows in this mode; undefined keeps the print connector. */
-  readonly sinkFor = (node: SinkNode): Sink | undefined => {
+  /**
+   * The sinks of print tables in this mode; undefined in changelog mode, where the print connector prints.
+   * Only ever set at parallelism 1 (see `runJob`), so a changelog job may run on worker threads.
+   */
+  get sinkFor(): ((node: SinkNode) => Sink | undefined) | undefined {
+    return this.options.mode === 'changelog' ? undefined : this.replaceSink
+  }
+
+  private readonly replaceSink = (node: SinkNode): Sink | undefined => {
     const table = connectorTable(node.table, node.options)
     const options = table.options
     if (options.connector !== 'print' || this.options.mode === 'changelog') return undefined
     // A print table sent to stderr on purpose keeps doing that.
     if ((options['standard-error'] ?? 'false').toLowerCase() === 'true') return undefined
-    const name = options['print-identifier'] ?? table.name
+    const name =
+      options['print-identifier'] ?? (table.name === QUERY_RESULT_TABLE ? 'query result' : table.name)
     const columns: ResultColumn[] = table.columns.map(({ name, type }) => ({ name, type }))
     if (this.options.mode === 'tableau') {
       const printer = new TableauPrinter(columns)
