@@ -99,6 +99,20 @@ describe('weir sql validate checks what the job would fail on as it starts, with
     expect(connections).toBe(0)
   })
 
+  it('an option given in an OPTIONS hint: at the hint', async () => {
+    const script = `${kafkaTable('clicks')}SELECT url\nFROM clicks /*+ OPTIONS('scan.bounded.mode' = 'latest') */;\n`
+    const run = await validate('hint', script)
+    expect(run.exitCode).toBe(1)
+    expect(run.err).toContain(
+      [
+        "error: table 'clicks': option 'scan.bounded.mode' must be one of unbounded, latest-offset, group-offsets, timestamp, specific-offsets; got 'latest' at line 11, column 25",
+        "  11 | FROM clicks /*+ OPTIONS('scan.bounded.mode' = 'latest') */;",
+        `     | ${' '.repeat(24)}${'^'.repeat(30)}`,
+      ].join('\n'),
+    )
+    expect(connections).toBe(0)
+  })
+
   it('a missing format: at the WITH clause', async () => {
     const script = `${kafkaTable('clicks')}${kafkaTable('copy', { format: undefined })}INSERT INTO copy SELECT * FROM clicks;\n`
     const run = await validate('format', script)
