@@ -90,4 +90,13 @@ describe('SQL-typed row conversion', () => {
     expect(coerceValue(' -9007199254740993 ', columns[0]!)).toBe(-(2n ** 53n) - 1n)
     expect(() => coerceValue('9223372036854775808', columns[0]!)).toThrow("column 'id' (BIGINT)")
   })
+
+  it('rounds values read into a DECIMAL(p, s) column half up to s digits, as Flink does', () => {
+    const amount = { name: 'amount', type: 'DECIMAL(10, 2)' }
+    expect(coerceValue(1.005, amount)).toBe(1.01)
+    expect(coerceValue('-12.345', amount)).toBe(-12.35)
+    expect(coerceValue(7, { name: 'n', type: 'DECIMAL' })).toBe(7)
+    expect(coerceValue(0.125, { name: 'x', type: 'DOUBLE' })).toBe(0.125)
+    expect(rowFromObject({ amount: 0.125 }, [amount], false)).toEqual([0.13])
+  })
 })

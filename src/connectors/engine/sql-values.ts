@@ -123,7 +123,9 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
       // An exact JSON reader hands integers beyond 2^53 over as bigints, also in a DOUBLE column.
       if (typeof value === 'bigint') return Number(value)
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-      return typeof number === 'number' && !Number.isNaN(number) ? number : unfit(value, column)
+      if (typeof number !== 'number' || Number.isNaN(number)) return unfit(value, column)
+      const scale = decimalScaleOf(column.type)
+      return scale === undefined ? number : roundToScale(number, scale)
     }
     case 'boolean':
       if (typeof value === 'boolean') return value
@@ -143,6 +145,29 @@ export function coerceValue(value: unknown, column: ConnectorColumn): unknown {
     case 'other':
       return value
   }
+}
+
+const DECIMAL_TYPE = /^\s*(?:DECIMAL|DEC|NUMERIC)\s*(?:\(\s*\d+\s*(?:,\s*(\d+)\s*)?\))?/i
+const DECIMAL_SCALES = new Map<string, number | undefined>()
+
+/** The scale of a DECIMAL(p, s) type text (DECIMAL alone is (10, 0)), undefined for other types; memoised. */
+function decimalScaleOf(type: string): number | undefined {
+  if (DECIMAL_SCALES.has(type)) return DECIMAL_SCALES.get(type)
+  const match = DECIMAL_TYPE.exec(type)
+  const scale = match === null ? undefined : Number(match[1] ?? 0)
+  DECIMAL_SCALES.set(type, scale)
+  return scale
+}
+
+/**
+ * A value read into a DECIMAL(p, s) column rounded half up to s digits, as Flink's formats do when they
+ * read one; every operator then sees the value the type holds (exact SUM/AVG count in units of 10^-s). The
+ * one-ulp nudge makes decimal ties stored just below the tie (1.005 is 1.00499999…) round up, as written.
+ */
+export function roundToScale(value: number, scale: number): number {
+  const factor = 10 ** scale
+  const rounded = Math.round(Math.abs(value) * factor * (1 + Number.EPSILON)) / factor
+  return value < 0 ? -rounded : rounded
 }
 
 function fitInt64(value: bigint, column: ConnectorColumn): Int64 {

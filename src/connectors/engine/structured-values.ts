@@ -2,7 +2,7 @@ import { isInt64, type Row } from '../../engine/index.ts'
 import { unscaledFromBytes, unscaledToBytes } from '../../formats/avro-decimal.ts'
 import type { LogicalType } from '../../sql/types/logical-type.ts'
 import { parseLogicalType } from '../../sql/types/type-from-spec.ts'
-import { coerceValue, ValueError } from './sql-values.ts'
+import { coerceValue, roundToScale, ValueError } from './sql-values.ts'
 import type { ConnectorColumn } from './table.ts'
 
 /**
@@ -83,12 +83,12 @@ function reader(type: LogicalType, path: string): Convert {
     case 'DECIMAL': {
       // Avro's decimal logical type decodes to the unscaled value's bytes; the column's scale places the point.
       const scale = type.scale
-      const column = { name: path, type: type.kind }
+      const column = { name: path, type: `DECIMAL(${type.precision}, ${scale})` }
       return (value) =>
         value instanceof Uint8Array
           ? Number(`${unscaledFromBytes(value)}e-${scale}`)
           : typeof value === 'number'
-            ? value
+            ? roundToScale(value, scale)
             : coerceValue(value, column)
     }
     default: {
