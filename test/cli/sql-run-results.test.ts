@@ -79,6 +79,16 @@ describe('weir sql run in a terminal', () => {
     expect(last).not.toContain('+I[')
   })
 
+  it('draws the final table when the progress goes elsewhere', async () => {
+    const path = script('paced.sql', `${PACED_CLICKS}\n${PER_SITE}`)
+    const screens = await screensOf(`'${process.execPath}' '${WEIR}' sql run '${path}' 2>/dev/null`)
+    const last = screens.at(-1) ?? ''
+    expect(last).toContain('exit status 0')
+    expect(last).toMatch(/^site\s+pv$/m)
+    expect(sumOfCounts(last)).toBe(24_000)
+    expect(last).not.toMatch(/records in/)
+  })
+
   it('redraws the progress on one line of stderr when stdout goes to a file', async () => {
     const path = script('paced.sql', `${PACED_CLICKS}\n${PER_SITE}`)
     const out = join(dir, 'changelog.txt')

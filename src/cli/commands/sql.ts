@@ -170,6 +170,7 @@ async function runWithProgress(
     progress.finish(result)
     display.finish()
   } finally {
+    display.close()
     process.off('SIGINT', cancel)
   }
 }

@@ -43,7 +43,10 @@ export class ResultDisplay {
     const view = this.view
     if (view !== undefined && stderr.isTTY === true) {
       // One terminal: the progress is part of the drawing, or the two would overwrite each other.
-      this.progress = { update: (lines) => view.setProgress(lines), finish: (lines) => view.finish(lines) }
+      this.progress = {
+        update: (lines) => view.setProgress(lines),
+        finish: (lines) => view.setProgress(lines),
+      }
     } else if (stderr.isTTY === true && stdout.isTTY !== true) {
       this.progress = updatingLines(stderr)
     } else {
@@ -62,7 +65,7 @@ export class ResultDisplay {
   private readonly replaceSink = (node: SinkNode): Sink | undefined => {
     const table = connectorTable(node.table, node.options)
     const options = table.options
-    if (options.connector !== 'print' || this.options.mode === 'changelog') return undefined
+    if (options.connector !== 'print') return undefined
     // A print table sent to stderr on purpose keeps doing that.
     if ((options['standard-error'] ?? 'false').toLowerCase() === 'true') return undefined
     const name =
@@ -85,8 +88,9 @@ export class ResultDisplay {
     }
   }
 
-  /** After the job: a table per result when they were not drawn live; the tableau's closing rule. */
+  /** After the job: the live table's last drawing, else a table per result; the tableau's closing rule. */
   finish(): void {
+    this.close()
     const { stdout } = this.options
     if (this.options.mode === 'table' && this.view === undefined) {
       const text = this.results
@@ -96,22 +100,23 @@ export class ResultDisplay {
     }
     for (const printer of this.tableaus) stdout.write(printer.footer())
   }
+
+  /** Draws the live table one last time and leaves it on screen, also when the job failed. */
+  close(): void {
+    this.view?.finish()
+  }
 }
 
 class TableauSink implements Sink {
-  private started = false
-
   constructor(
     private readonly printer: TableauPrinter,
     private readonly output: Pick<Writable, 'write'>,
   ) {
     // The header at once, so the columns show before the first row arrives.
     this.output.write(this.printer.header())
-    this.started = true
   }
 
   write(batch: Batch): void {
-    if (!this.started) return
     let text = ''
     for (let i = 0; i < batch.rows.length; i++)
       text += this.printer.row(rowKindSymbol(kindAt(batch, i)), batch.rows[i]!)

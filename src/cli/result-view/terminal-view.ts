@@ -51,11 +51,11 @@ export class TerminalTableView {
     this.timer.unref()
   }
 
-  /** The last drawing, left on screen: the final results and the final progress. */
-  finish(progress: readonly string[]): void {
+  /** The last drawing, left on screen: the final results and progress. Later calls do nothing. */
+  finish(): void {
+    if (this.closed) return
     clearTimeout(this.timer)
     this.timer = undefined
-    this.progress = progress
     this.draw()
     this.closed = true
     this.block.release()
