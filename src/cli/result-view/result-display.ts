@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream'
 import { type Batch, kindAt, rowKindSymbol, type Sink } from '../../engine/index.ts'
 import { QUERY_RESULT_TABLE } from '../../sql/job/print-query.ts'
 import { resultKeyOf } from '../../sql/job/result-key.ts'
@@ -17,8 +16,8 @@ export interface TerminalStream extends TerminalOutput {
 
 export interface ResultDisplayOptions {
   readonly mode: ResultMode
-  readonly stdout: TerminalStream & Pick<Writable, 'write'>
-  readonly stderr: TerminalStream & Pick<Writable, 'write'>
+  readonly stdout: TerminalStream
+  readonly stderr: TerminalStream
 }
 
 /**
@@ -110,7 +109,7 @@ export class ResultDisplay {
 class TableauSink implements Sink {
   constructor(
     private readonly printer: TableauPrinter,
-    private readonly output: Pick<Writable, 'write'>,
+    private readonly output: TerminalOutput,
   ) {
     // The header at once, so the columns show before the first row arrives.
     this.output.write(this.printer.header())
