@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { useCliLogFormat } from '../logging.ts'
 import { WEIR_VERSION } from '../version.ts'
 
 /**
@@ -13,6 +14,9 @@ export function rootCommand(): Command {
     // Root options are read only before the command name, so `weir schema get s --version 2` reaches the
     // subcommand's own --version instead of printing Weir's version (#17).
     .enablePositionalOptions()
+    // Library logs (the Kafka client's) in the CLI's format, on stderr, warn and above; `udm serve` switches
+    // back to JSON lines for its log collectors.
+    .hook('preAction', () => useCliLogFormat())
 
   program
     .command('version')

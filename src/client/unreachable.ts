@@ -16,6 +16,8 @@ const REASONS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable (EHOSTUNREACH)',
   ETIMEDOUT: 'the connection timed out (ETIMEDOUT)',
   UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer before the timeout',
+  UND_ERR_BODY_TIMEOUT: 'no answer before the timeout',
   UND_ERR_SOCKET: 'the connection closed before an answer',
 }
 

@@ -1,5 +1,6 @@
 /** `weir udm serve`: the UDM server (catalog API + Confluent-compatible schema registry). */
 import { type Command, InvalidArgumentError } from 'commander'
+import { useJsonLogFormat } from '../../logging.ts'
 import { startServer, stopOnSignals } from '../../server/serve.ts'
 import { addDeprecatedAlias } from '../deprecated-option.ts'
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, reportFailures } from './udm-options.ts'
@@ -75,6 +76,7 @@ export function registerUdmCommands(program: Command): void {
   )
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .action(async (flags: ServeFlags) => {
+      useJsonLogFormat()
       await reportFailures(async () => {
         const databaseUrl = flags.databaseUrl ?? process.env.WEIR_DATABASE_URL
         if (databaseUrl !== undefined && flags.dataDir !== undefined) {

@@ -18,6 +18,15 @@ const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 }
 
+/**
+ * kafkajs logs every error answer from a broker at ERROR ("Response InitProducerId(...)": the coordinator is
+ * loading, no leader yet) before its retry logic runs; a retried one then succeeds, and a final one is thrown
+ * to the caller, who reports it. Either way the log line says nothing the caller does not, so it is debug.
+ */
+function answeredError(namespace: string, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ')
+}
+
 /** A kafkajs client whose logs go to Weir's structured logger instead of its own console format. */
 export function kafkaClient(connection: KafkaConnection, logger: Logger = rootLogger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafka' })
@@ -30,9 +39,12 @@ export function kafkaClient(connection: KafkaConnection, logger: Logger = rootLo
     logLevel: logLevel.WARN,
     logCreator:
       () =>
-      ({ level, log }) => {
+      ({ namespace, level, log }) => {
         const { message, ...fields } = log
-        kafkaLogger[pinoLevel[level] ?? 'info'](fields, message)
+        kafkaLogger[answeredError(namespace, message) ? 'debug' : (pinoLevel[level] ?? 'info')](
+          fields,
+          message,
+        )
       },
   }
   return new Kafka(config)
