@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { OperatorMetricsSnapshot } from '../../engine/index.ts'
 import type { JobResult } from '../../sql/job/index.ts'
-import { ProgressReporter } from './job-progress.ts'
+import { ProgressReporter, updatingLines } from './job-progress.ts'
 
 const sink = (
   busyTimeMs: number,
@@ -85,5 +85,22 @@ describe('the per-operator progress line', () => {
       expect.stringMatching(/^dead letters: 2 undecodable: /),
     ])
     expect(lines.at(-1)).toMatch(/^dead letters: 2 undecodable: /)
+  })
+
+  it('keeps the dead-letter totals in every redraw of an updating progress line', () => {
+    vi.useFakeTimers({ now: 0 })
+    const writes: string[] = []
+    const reporter = new ProgressReporter(
+      updatingLines({ write: (text: string) => writes.push(text) }),
+      false,
+    )
+    const progress = { recordsIn: 3, watermark: 0, metrics: [sink(0, 0, 0)] }
+    vi.setSystemTime(1_000)
+    reporter.report({ ...progress, deadLetters: { undecodable: 1 } })
+    vi.setSystemTime(2_000)
+    reporter.report({ ...progress, deadLetters: { undecodable: 1 } })
+    // A redraw replaces the last: a line left out of it would vanish from the screen.
+    expect(writes).toHaveLength(2)
+    for (const drawing of writes) expect(drawing).toMatch(/^dead letters: 1 undecodable: /m)
   })
 })

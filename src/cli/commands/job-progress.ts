@@ -7,6 +7,11 @@ import { DeadLetterSummary } from './dead-letter-summary.ts'
 export interface ProgressOutput {
   update(lines: readonly string[]): void
   finish(lines: readonly string[]): void
+  /**
+   * Each update replaces the last on screen: lines must then repeat in every update to stay visible (dead
+   * letters show their current totals), where printed lines stay and are better rate-limited.
+   */
+  readonly redraws?: boolean
 }
 
 /** Plain lines, one report after the other: for logs, pipes and CI, where nothing can be redrawn. */
@@ -21,6 +26,7 @@ export function plainLines(write: (line: string) => void): ProgressOutput {
 export function updatingLines(terminal: TerminalOutput): ProgressOutput {
   const block = new LiveBlock(terminal)
   return {
+    redraws: true,
     update: (lines) => block.draw(lines),
     finish: (lines) => {
       block.draw(lines)
@@ -62,7 +68,11 @@ export class ProgressReporter {
       `records in: ${progress.recordsIn} (${Math.round(rate)}/s), watermark: ${formatWatermark(progress.watermark)}`,
     ]
     if (this.perOperator) lines.push(...this.operatorLines(progress.metrics, seconds))
-    lines.push(...this.deadLetters.update(progress.deadLetters, now))
+    lines.push(
+      ...(this.output.redraws === true
+        ? this.deadLetters.final(progress.deadLetters)
+        : this.deadLetters.update(progress.deadLetters, now)),
+    )
     this.output.update(lines)
     this.last = {
       at: now,

@@ -43,6 +43,7 @@ export class ResultDisplay {
     if (view !== undefined && stderr.isTTY === true) {
       // One terminal: the progress is part of the drawing, or the two would overwrite each other.
       this.progress = {
+        redraws: true,
         update: (lines) => view.setProgress(lines),
         finish: (lines) => view.setProgress(lines),
       }
