@@ -19,7 +19,7 @@ export interface TestUdm {
   /** The SDK, connected with the admin token. */
   readonly udm: Udm
   readonly adminToken: string
-  /** Resolves SQL tables through the server, as `weir sql run --udm URL --token T` does (admin by default). */
+  /** Resolves SQL tables through the server, as `weir sql run --url URL --token T` does (admin by default). */
   resolver(token?: string): UdmTableResolver
   close(): Promise<void>
 }

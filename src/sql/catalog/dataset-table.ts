@@ -35,7 +35,7 @@ export function tableOfDataset(resolved: ResolvedDataset, input: DatasetTableInp
     const systems = resolved.locations.map((candidate) => candidate.system).join(', ')
     throw new CatalogTableError(
       name,
-      `only its Kafka or Redis locations can be SQL tables yet, and in environment '${resolved.environment}' it has ${systems} ones; pick an environment with one (--environment)`,
+      `only its Kafka or Redis locations can be SQL tables yet, and in environment '${resolved.environment}' it has ${systems} ones; pick an environment with one (--env)`,
     )
   }
   const primaryKey = resolved.primaryKey.length > 0 ? resolved.primaryKey : undefined
