@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { buildProgram } from './program.ts'
 
 /** Every command of the tree with its path (`schema get`), depth first. */
@@ -82,5 +82,46 @@ describe('the weir command tree', () => {
       await fresh.parseAsync(['node', 'weir', ...path, ...args, option, '7'])
       expect(seen, `weir ${path.join(' ')} ${option} 7`).toMatchObject({ version: '7' })
     }
+  })
+
+  it('keeps the old names working as hidden aliases that warn and fill in the new option', async () => {
+    const fresh = buildProgram().exitOverride()
+    const validate = walk(fresh).find((entry) => entry.path.join(' ') === 'sql validate')!.command
+    let seen: unknown
+    validate.action(function (this: Command) {
+      seen = this.opts()
+    })
+    let err = ''
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += chunk.toString()
+      return true
+    })
+    try {
+      await fresh.parseAsync([
+        'node',
+        'weir',
+        'sql',
+        'validate',
+        'job.sql',
+        '--udm',
+        'http://u',
+        '--catalog-dir',
+        'd',
+        '--environment',
+        'e',
+      ])
+    } finally {
+      stderr.mockRestore()
+    }
+    expect(seen).toMatchObject({ url: 'http://u', dataDir: 'd', env: 'e' })
+    expect(err).toBe(
+      [
+        'warning: --udm is deprecated, use --url instead',
+        'warning: --catalog-dir is deprecated, use --data-dir instead',
+        'warning: --environment is deprecated, use --env instead',
+        '',
+      ].join('\n'),
+    )
+    expect(validate.helpInformation()).not.toContain('--udm')
   })
 })
