@@ -106,10 +106,12 @@ describe('authenticateToken', () => {
     expect(await authenticateToken(created.token, at('2025-03-01T11:59:59.999Z'), NOW)).toEqual({
       ok: false,
       reason: 'expired',
+      expiredAt: new Date('2025-03-01T11:59:59.999Z'),
     })
     expect(await authenticateToken(created.token, at('2025-03-01T12:00:00.000Z'), NOW)).toEqual({
       ok: false,
       reason: 'expired',
+      expiredAt: new Date('2025-03-01T12:00:00.000Z'),
     })
     expect((await authenticateToken(created.token, at('2025-03-01T12:00:00.001Z'), NOW)).ok).toBe(true)
   })

@@ -46,6 +46,7 @@ describe('the result display', () => {
     await sink?.write(insertBatch([['app', 7]]))
     shown.progress.finish(['finished: 7 records in, 0 late'])
     shown.finish()
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that clears to the end of the line is what this checks
     expect(stdout.writes.at(-1)).toMatch(/app\s+7\x1b\[K\nfinished: 7 records in, 0 late\x1b\[K\n/)
     expect(stderr.writes).toEqual([])
   })
