@@ -1,8 +1,3 @@
-/**
- * The `weir` UDM commands as a new user runs them: `weir udm serve` in its own process, the commands against
- * it over HTTP, and the same commands on the embedded data directory once the server has shut down gracefully.
- */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,52 +6,29 @@ import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN_ENV } from '../../src/catalog/governance/tokens.ts'
 import { startServer } from '../../src/server/serve.ts'
 import { weir } from '../harness/weir-cli.ts'
-import { ADMIN_TOKEN, EXAMPLE_CATALOG_PATH, PAGEVIEW_BREAKING, PAGEVIEW_V1, PAGEVIEW_V2 } from './helpers.ts'
+import {
+  ADMIN_TOKEN,
+  EXAMPLE_CATALOG_PATH,
+  PAGEVIEW_BREAKING,
+  PAGEVIEW_V1,
+  PAGEVIEW_V2,
+  type ServedUdm,
+  serveUdmProcess,
+} from './helpers.ts'
 
 const silent = pino({ level: 'silent' }) as FastifyBaseLogger
-const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
 const EXAMPLE = fileURLToPath(EXAMPLE_CATALOG_PATH)
-
-/** Starts `weir udm serve` and resolves with its URL once its "ready" log line appears. */
-function serve(dataDir: string): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
-  const child = spawn(process.execPath, [WEIR, 'udm', 'serve', '--data-dir', dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, [ADMIN_TOKEN_ENV]: ADMIN_TOKEN },
-  })
-  let logs = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`weir udm serve did not become ready:\n${logs}`)),
-      120_000,
-    )
-    const onData = (chunk: Buffer) => {
-      logs += chunk.toString()
-      for (const line of logs.split('\n')) {
-        if (!line.startsWith('{')) continue
-        const entry = JSON.parse(line) as { url?: string; msg?: string }
-        if (entry.url !== undefined && entry.msg?.startsWith('UDM server ready')) {
-          clearTimeout(timer)
-          resolve({ child, url: entry.url, logs: () => logs })
-        }
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`weir udm serve exited with ${code}:\n${logs}`)))
-  })
-}
 
 describe('weir CLI for UDM', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'weir-cli-'))
   const dataDir = join(workDir, 'catalog')
-  let server: Awaited<ReturnType<typeof serve>>
+  let server: ServedUdm
 
   beforeAll(async () => {
     process.env.WEIR_TOKEN = ADMIN_TOKEN
-    server = await serve(dataDir)
+    server = await serveUdmProcess(dataDir)
   })
   afterAll(() => {
     delete process.env.WEIR_TOKEN

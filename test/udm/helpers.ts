@@ -1,18 +1,58 @@
 /** Shared bits of the UDM tests: schemas, error assertions, unique names. */
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import {
   type CatalogDocument,
   parseDefinitionText,
   readCatalogDocument,
 } from '../../src/catalog/catalog-document.ts'
-import { generateToken } from '../../src/catalog/governance/tokens.ts'
+import { ADMIN_TOKEN_ENV, generateToken } from '../../src/catalog/governance/tokens.ts'
 import { CatalogError } from '../../src/catalog/locations/errors.ts'
 import { RegistryError } from '../../src/catalog/registry/errors.ts'
 
 /** The bootstrap admin token the test servers are started with (`adminToken`). */
 export const ADMIN_TOKEN = generateToken().token
 export const ADMIN_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` }
+
+const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
+
+/** A `weir udm serve` process on a free port, as users start it. */
+export interface ServedUdm {
+  child: ChildProcess
+  url: string
+  logs: () => string
+}
+
+/** Starts `weir udm serve` with ADMIN_TOKEN and resolves with its URL once its "ready" log line appears. */
+export function serveUdmProcess(dataDir: string): Promise<ServedUdm> {
+  const child = spawn(process.execPath, [WEIR, 'udm', 'serve', '--data-dir', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, [ADMIN_TOKEN_ENV]: ADMIN_TOKEN },
+  })
+  let logs = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`weir udm serve did not become ready:\n${logs}`)),
+      120_000,
+    )
+    const onData = (chunk: Buffer) => {
+      logs += chunk.toString()
+      for (const line of logs.split('\n')) {
+        if (!line.startsWith('{')) continue
+        const entry = JSON.parse(line) as { url?: string; msg?: string }
+        if (entry.url !== undefined && entry.msg?.startsWith('UDM server ready')) {
+          clearTimeout(timer)
+          resolve({ child, url: entry.url, logs: () => logs })
+        }
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`weir udm serve exited with ${code}:\n${logs}`)))
+  })
+}
 
 let counter = 0
 /** A name no other test in the run uses: tests share one database per file. */

@@ -1,17 +1,8 @@
-/**
- * Issue #19: a small hostile schema sent by a mere viewer to the compatibility route must not stall the server.
- * `weir udm serve` runs in its own process, so /health latency is measured from outside its event loop: the
- * hostile check must end in a 422 naming the limit within 2 s, /health must keep answering meanwhile, the
- * refusal must be in the audit trail, and SIGTERM must stop the server promptly even with a check in flight.
- */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN_ENV } from '../../src/catalog/governance/tokens.ts'
-import { ADMIN_TOKEN } from './helpers.ts'
+import { ADMIN_TOKEN, type ServedUdm, serveUdmProcess } from './helpers.ts'
 import {
   AVRO_TREE,
   hostileAvroSchema,
@@ -20,45 +11,10 @@ import {
   PROTO_ORDER,
 } from './schema-work-limits.fixtures.ts'
 
-const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
 /** How long any one answer may take; before the fix the hostile checks ran for minutes (or hours). */
 const ANSWER_WITHIN_MS = 2_000
 /** Past this, fetch gives up, so a test against a stalled server fails instead of hanging. */
 const GIVE_UP_MS = 15_000
-
-interface Served {
-  child: ChildProcess
-  url: string
-  logs: () => string
-}
-
-function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [WEIR, 'udm', 'serve', '--data-dir', dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, [ADMIN_TOKEN_ENV]: ADMIN_TOKEN },
-  })
-  let logs = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`weir udm serve did not become ready:\n${logs}`)),
-      120_000,
-    )
-    const onData = (chunk: Buffer) => {
-      logs += chunk.toString()
-      for (const line of logs.split('\n')) {
-        if (!line.startsWith('{')) continue
-        const entry = JSON.parse(line) as { url?: string; msg?: string }
-        if (entry.url !== undefined && entry.msg?.startsWith('UDM server ready')) {
-          clearTimeout(timer)
-          resolve({ child, url: entry.url, logs: () => logs })
-        }
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`weir udm serve exited with ${code}:\n${logs}`)))
-  })
-}
 
 async function call(
   base: string,
@@ -126,13 +82,13 @@ const CASES = [
 
 describe('schema work a request may spend (issue #19)', () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'weir-schema-limits-')), 'catalog')
-  let server: Served
+  let server: ServedUdm
   let viewer: string
   const admin = (method: string, path: string, body?: unknown) =>
     call(server.url, method, path, ADMIN_TOKEN, body)
 
   beforeAll(async () => {
-    server = await serve(dataDir)
+    server = await serveUdmProcess(dataDir)
     // Each subject belongs to a dataset, so a viewer of the datasets may check schemas against it.
     const applied = await admin('POST', '/api/v1/catalog/apply', {
       clusters: [
