@@ -156,6 +156,25 @@ describe('weir sql run through a pipe', () => {
     expect(lines.at(-1)).toMatch(/^Received a total of \d+ rows$/)
   })
 
+  it('prints every row of a job on worker threads before it ends, however much it prints', async () => {
+    // Workers' stdout is buffered on their side; a finished worker used to be terminated with rows still in
+    // that buffer, so a parallel job that printed a lot lost thousands of its last rows, a different number
+    // each run.
+    const path = script(
+      'many-rows.sql',
+      `CREATE TEMPORARY TABLE clicks (site STRING, user_id BIGINT, url STRING)
+WITH ('connector' = 'datagen', 'generator' = 'clickstream', 'number-of-rows' = '150000', 'seed' = '5');
+SELECT site, user_id, url FROM clicks;`,
+    )
+    const { stdout } = await weir('sql', 'run', '--set', 'parallelism.default=2', path)
+    expect(
+      stdout
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line.startsWith('+I[')),
+    ).toHaveLength(150_000)
+  })
+
   it('says which modes there are when given another', async () => {
     const failure = await weir('sql', 'run', '--result-mode', 'grid', script('small.sql', SMALL_CLICKS)).then(
       () => undefined,

@@ -71,10 +71,25 @@ async function runSubtask(): Promise<void> {
   )
   try {
     const result = await running.run()
+    await stdioDelivered()
     send({ type: 'done', metrics: result.metrics, cancelled: result.cancelled })
   } finally {
     clearInterval(timer)
   }
+}
+
+/**
+ * Resolves once the main thread has taken everything this worker wrote to stdout and stderr (a print sink's
+ * rows). A worker's stdio is buffered on its side until the main thread asks for more, and the coordinator
+ * terminates finished workers, which would drop what is still buffered: at parallelism 2 a print job lost
+ * thousands of its last rows. Callbacks of writes run in order, so an empty write's runs after the rest.
+ */
+async function stdioDelivered(): Promise<void> {
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+    ),
+  )
 }
 
 runSubtask().catch((error: unknown) => send({ type: 'failed', error: serializeError(error) }))
