@@ -17,7 +17,7 @@ CREATE TEMPORARY TABLE clicks (
   activity STRING,
   audience STRING,
   url STRING,
-  price DOUBLE,
+  price DECIMAL(10, 2),
   quantity INT,
   event_time TIMESTAMP(3),
   ingest_time TIMESTAMP(3),
@@ -42,7 +42,7 @@ CREATE TEMPORARY TABLE dataeye_metrics (
   pv BIGINT,
   uv BIGINT,
   buyers BIGINT,
-  gmv DOUBLE
+  gmv DECIMAL(38, 2)
 ) WITH (
   'connector' = 'print'
 );
