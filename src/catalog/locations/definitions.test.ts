@@ -45,6 +45,8 @@ describe('dataset definitions', () => {
     [{ ...minimal, locations: { Prod: { cluster: 'kafka-main' } } }, 'locations.Prod'],
     [{ ...minimal, locations: { prod: [{ topic: 'pv' }] } }, 'locations.prod[0].cluster'],
     [{ ...minimal, eventTime: { column: 'ts', watermarkDelay: 'soon' } }, 'eventTime.watermarkDelay'],
+    [{ ...minimal, eventTime: { column: 'ts', watermarkDelay: 6.48e256 } }, 'eventTime.watermarkDelay'],
+    [{ ...minimal, eventTime: { column: 'ts', watermarkDelay: '25d' } }, 'eventTime.watermarkDelay'],
     [{ ...minimal, owner: 42 }, 'owner'],
     [{ ...minimal, colour: 'blue' }, 'colour'],
   ])('rejects %j naming the field %s', (input, field) => {

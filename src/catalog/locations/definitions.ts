@@ -171,6 +171,9 @@ function readBinding(
   return binding
 }
 
+/** The largest watermark delay the catalog stores: 2^31 - 1 milliseconds. */
+const MAX_WATERMARK_DELAY_MS = 2_147_483_647
+
 function readEventTime(input: unknown, field: string): EventTime | undefined {
   if (input === undefined || input === null) return undefined
   const record: Fields =
@@ -183,6 +186,14 @@ function readEventTime(input: unknown, field: string): EventTime | undefined {
     throw invalidField(
       joinField(field, 'watermarkDelay'),
       `${describeValue(raw)} is not a duration; write e.g. 5s, 500ms or 2min`,
+    )
+  }
+  // The catalog stores the delay as a 32-bit integer of milliseconds (Flink's own watermark delays are
+  // seconds to minutes): a larger value would fail in the database instead of here, where the field is named.
+  if (watermarkDelayMs > MAX_WATERMARK_DELAY_MS) {
+    throw invalidField(
+      joinField(field, 'watermarkDelay'),
+      `${describeValue(raw)} is longer than the largest watermark delay, ${formatDuration(MAX_WATERMARK_DELAY_MS)} (about 24 days); a delay is how late an event may arrive, usually seconds or minutes`,
     )
   }
   return { column, watermarkDelay: formatDuration(watermarkDelayMs), watermarkDelayMs }
