@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { readCatalogDocument } from '../../catalog/catalog-document.ts'
 import { CatalogError } from '../../catalog/locations/errors.ts'
 import type { TopicReport } from '../../server/topic-service.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { printTopicReports, type TopicOps, topicOps } from './topic.ts'
 import {
   printJson,
@@ -15,7 +16,7 @@ import {
 } from './udm-options.ts'
 
 export function registerCatalogCommands(program: Command): void {
-  const catalog = program.command('catalog').description('whole catalogs as files')
+  const catalog = program.command('catalog').description(TOP_LEVEL_DESCRIPTIONS.catalog)
 
   withTargetOptions(catalog.command('apply <file>'))
     .description('create or update every schema, cluster and dataset in the file, all or nothing')

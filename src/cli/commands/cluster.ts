@@ -1,5 +1,6 @@
 /** `weir cluster add|list`: the clusters datasets live on. */
 import type { Command } from 'commander'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import {
   collectPairs,
   printJson,
@@ -19,11 +20,7 @@ interface AddFlags extends TargetOptions {
 }
 
 export function registerClusterCommands(program: Command): void {
-  const cluster = program
-    .command('cluster')
-    .description(
-      'register the clusters (Kafka, Redis, HDFS, Hive, HBase, MySQL, PostgreSQL) datasets live on',
-    )
+  const cluster = program.command('cluster').description(TOP_LEVEL_DESCRIPTIONS.cluster)
 
   withTargetOptions(cluster.command('add [name]'))
     .description(

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import { connect, type DatasetBatch, type DatasetRecord, type Udm } from '../../client/index.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { reportFailures } from './udm-options.ts'
 
 interface ConnectionOptions {
@@ -160,9 +161,7 @@ function parseKey(pairs: string[]): Record<string, string> {
 }
 
 export function registerDataCommands(program: Command): void {
-  const data = program
-    .command('data')
-    .description('produce, consume and look up records by logical dataset name')
+  const data = program.command('data').description(TOP_LEVEL_DESCRIPTIONS.data)
 
   withConnectionOptions(data.command('produce <dataset>'))
     .description("encode JSON lines with the dataset's format and schema and write them to its topic")

@@ -1,6 +1,7 @@
 /** `weir dataset create|get|list|resolve`: logical datasets and where they physically live. */
 import type { Command } from 'commander'
 import { DATASET_KINDS, type DatasetFilter, type DatasetKind } from '../../catalog/locations/model.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import {
   printJson,
   printLines,
@@ -33,9 +34,7 @@ function datasetsIn(content: unknown): unknown[] {
 }
 
 export function registerDatasetCommands(program: Command): void {
-  const dataset = program
-    .command('dataset')
-    .description('logical datasets (namespace.name), their formats, schemas and locations')
+  const dataset = program.command('dataset').description(TOP_LEVEL_DESCRIPTIONS.dataset)
 
   withTargetOptions(dataset.command('create'))
     .description('create datasets from a YAML/JSON file (one dataset, a list, or a datasets: section)')

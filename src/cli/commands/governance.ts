@@ -6,6 +6,7 @@
 import { type Command, Option } from 'commander'
 import { tokenIdOf } from '../../catalog/governance/tokens.ts'
 import { CatalogError } from '../../catalog/locations/errors.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { HttpUdmClient } from './udm-client.ts'
 import { printJson, printLines, reportFailures, type TargetOptions, tokenOf } from './udm-options.ts'
 
@@ -73,7 +74,7 @@ async function withServer(
 const enc = encodeURIComponent
 
 export function registerGovernanceCommands(program: Command): void {
-  const principal = program.command('principal').description('users and service accounts (admin)')
+  const principal = program.command('principal').description(TOP_LEVEL_DESCRIPTIONS.principal)
   serverOption(principal.command('create <name>'))
     .description('create a principal')
     .addOption(new Option('--kind <kind>', 'user or service').choices(['user', 'service']).default('user'))
@@ -101,9 +102,7 @@ export function registerGovernanceCommands(program: Command): void {
       })
     })
 
-  const group = program
-    .command('group')
-    .description("groups of principals: a group's grants apply to its members (admin)")
+  const group = program.command('group').description(TOP_LEVEL_DESCRIPTIONS.group)
   serverOption(group.command('create <name>'))
     .description('create a group')
     .option('-d, --description <text>', 'what the group is for')
@@ -133,9 +132,7 @@ export function registerGovernanceCommands(program: Command): void {
       })
     })
 
-  const token = program
-    .command('token')
-    .description('API tokens (admin); a token is shown once, when created')
+  const token = program.command('token').description(TOP_LEVEL_DESCRIPTIONS.token)
   serverOption(token.command('create <principal>'))
     .description('create a token for a principal and print it (it cannot be shown again)')
     .option('-d, --description <text>', 'what the token is for')
@@ -191,7 +188,7 @@ export function registerGovernanceCommands(program: Command): void {
       })
     })
 
-  const grant = program.command('grant').description('roles on namespaces and datasets')
+  const grant = program.command('grant').description(TOP_LEVEL_DESCRIPTIONS.grant)
   serverOption(grant.command('add <role> <scope>'))
     .description("grant viewer|editor|owner on 'namespace.*' or a dataset (admin on '*')")
     .option('--principal <name>', 'the principal to grant to')
@@ -228,7 +225,7 @@ export function registerGovernanceCommands(program: Command): void {
       })
     })
 
-  const audit = program.command('audit').description('the append-only audit trail')
+  const audit = program.command('audit').description(TOP_LEVEL_DESCRIPTIONS.audit)
   const query = serverOption(audit.command('query'))
     .description('show audit records, newest first (or all matching, oldest first, with --jsonl)')
     .option('--jsonl', 'export every matching record as JSON lines')

@@ -1,6 +1,7 @@
 /** `weir schema register|get|list|check|delete`: the schema registry from the command line. */
 import { extname } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { addDeprecatedAlias } from '../deprecated-option.ts'
 import {
   printJson,
@@ -66,9 +67,7 @@ function withVersionOption(command: Command, description: string, defaultValue?:
 }
 
 export function registerSchemaCommands(program: Command): void {
-  const schema = program
-    .command('schema')
-    .description('register, fetch and check schemas (Confluent-compatible registry)')
+  const schema = program.command('schema').description(TOP_LEVEL_DESCRIPTIONS.schema)
 
   withTargetOptions(withSchemaInput(schema.command('register <subject>')))
     .description('register a schema under a subject and print its global id')

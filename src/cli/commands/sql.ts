@@ -10,6 +10,7 @@ import { planJob, runJob } from '../../sql/job/index.ts'
 import { lastOption } from '../../sql/job/job-pipeline.ts'
 import { validateScript } from '../../sql/job/validate-script.ts'
 import type { LogicalPlan as JobPlan } from '../../sql/plan/nodes.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { ResultDisplay } from '../result-view/result-display.ts'
 import { chooseResultMode, RESULT_MODE_OPTION, type ResultMode } from '../result-view/result-mode.ts'
 import { ProgressReporter } from './job-progress.ts'
@@ -23,7 +24,7 @@ interface RunOptions extends SqlCatalogOptions {
 }
 
 export function registerSqlCommands(program: Command): void {
-  const sql = program.command('sql').description('plan and run Flink SQL scripts on the embedded engine')
+  const sql = program.command('sql').description(TOP_LEVEL_DESCRIPTIONS.sql)
 
   withScriptOptions(
     sql

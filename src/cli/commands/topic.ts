@@ -11,6 +11,7 @@ import {
   TopicService,
   type TopicSpecInput,
 } from '../../server/topic-service.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { EmbeddedUdmClient, HttpUdmClient, type UdmClient } from './udm-client.ts'
 import { printJson, type TargetOptions, withClient, withTargetOptions } from './udm-options.ts'
 
@@ -139,9 +140,7 @@ function printDescriptions(descriptions: readonly ClusterTopicDescription[]): vo
 }
 
 export function registerTopicCommands(program: Command): void {
-  const topic = program
-    .command('topic')
-    .description('Kafka topics, by logical dataset name or by topic name on a catalog cluster')
+  const topic = program.command('topic').description(TOP_LEVEL_DESCRIPTIONS.topic)
 
   withTopicOptions(topic.command('create <dataset-or-topic>'))
     .description(

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import { useJsonLogFormat } from '../../logging.ts'
 import { startServer, stopOnSignals } from '../../server/serve.ts'
+import { TOP_LEVEL_DESCRIPTIONS } from '../command-descriptions.ts'
 import { addDeprecatedAlias } from '../deprecated-option.ts'
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, reportFailures } from './udm-options.ts'
 
@@ -34,9 +35,7 @@ function bodyLimit(value: string): number {
 }
 
 export function registerUdmCommands(program: Command): void {
-  const udm = program
-    .command('udm')
-    .description('unified data management: the catalog and schema registry server')
+  const udm = program.command('udm').description(TOP_LEVEL_DESCRIPTIONS.udm)
 
   addDeprecatedAlias(
     udm
